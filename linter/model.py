@@ -1,0 +1,244 @@
+"""The common model every reader produces and every rule reads.
+
+No rule sees raw CloudFormation or HCL: differences between the formats end in
+`linter.sources`. Fields hold `V` values (located, possibly `Unknown`) or None
+where the template leaves the property out; defaults are applied by
+`linter.network`, where the AWS behaviour they stand for is documented.
+References between resources are `Ref` values naming the resource id.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TypeVar
+
+from linter.values import Loc, V
+
+CFN = "cloudformation"
+TERRAFORM = "terraform"
+TASKDEF = "taskdef"
+
+
+@dataclass(frozen=True)
+class Resource:
+    id: str  # logical id (CFN) or address (TF, e.g. aws_subnet.private[0])
+    loc: Loc  # where the resource is declared
+    type: str  # the source type, e.g. AWS::EC2::Subnet or aws_subnet
+
+
+@dataclass(frozen=True)
+class Vpc(Resource):
+    cidr: V | None = None
+    dns_support: V | None = None  # default true
+    dns_hostnames: V | None = None  # default false (CFN/TF)
+
+
+@dataclass(frozen=True)
+class Subnet(Resource):
+    vpc: V | None = None
+    cidr: V | None = None
+    ipv6_cidr: V | None = None
+
+
+@dataclass(frozen=True)
+class RouteTable(Resource):
+    vpc: V | None = None
+    main: bool = False  # TF aws_default_route_table / main association target
+    routes_known: bool = True  # False when inline routes are dynamic blocks
+
+
+@dataclass(frozen=True)
+class Route(Resource):
+    route_table: V | None = None
+    destination: V | None = None  # IPv4 CIDR
+    destination_v6: V | None = None
+    destination_prefix_list: V | None = None
+    target_attr: str = ""  # the property naming the target, e.g. NatGatewayId / gateway_id
+    target: V | None = None
+
+
+@dataclass(frozen=True)
+class RouteTableAssociation(Resource):
+    route_table: V | None = None
+    subnet: V | None = None
+    gateway: V | None = None
+
+
+@dataclass(frozen=True)
+class MainRouteTableAssociation(Resource):
+    vpc: V | None = None
+    route_table: V | None = None
+
+
+@dataclass(frozen=True)
+class InternetGateway(Resource):
+    vpc: V | None = None  # TF declares the attachment inline
+
+
+@dataclass(frozen=True)
+class GatewayAttachment(Resource):
+    vpc: V | None = None
+    gateway: V | None = None
+
+
+@dataclass(frozen=True)
+class NatGateway(Resource):
+    subnet: V | None = None
+    connectivity: V | None = None  # public (default) / private
+
+
+@dataclass(frozen=True)
+class VpcEndpoint(Resource):
+    vpc: V | None = None
+    service: V | None = None
+    endpoint_type: V | None = None  # default Gateway in CFN and TF
+    subnets: V | None = None
+    security_groups: V | None = None
+    route_tables: V | None = None
+    private_dns: V | None = None
+
+
+@dataclass(frozen=True)
+class EndpointAssociation(Resource):
+    """TF aws_vpc_endpoint_*_association: folded into the endpoint by the reader."""
+
+    endpoint: V | None = None
+    route_table: V | None = None
+    subnet: V | None = None
+    security_group: V | None = None
+
+
+@dataclass(frozen=True)
+class SgRule:
+    """One ingress or egress rule, inline or from a standalone rule resource."""
+
+    loc: Loc
+    direction: str  # ingress / egress
+    protocol: V | None
+    from_port: V | None
+    to_port: V | None
+    cidr: V | None = None
+    cidr_v6: V | None = None
+    peer_group: V | None = None  # source (ingress) or destination (egress) SG
+    prefix_list: V | None = None
+    self_ref: bool = False  # TF `self = true`
+    group: V | None = None  # the SG a standalone rule attaches to
+
+
+@dataclass(frozen=True)
+class SecurityGroup(Resource):
+    vpc: V | None = None
+    ingress: tuple[SgRule, ...] = ()
+    egress: tuple[SgRule, ...] = ()
+    # CFN keeps the default allow-all egress unless egress rules are declared;
+    # the Terraform provider removes it.
+    default_egress_removed: bool = False
+    rules_known: bool = True  # False when the rule lists themselves are unknown
+
+
+@dataclass(frozen=True)
+class StandaloneSgRule(Resource):
+    """AWS::EC2::SecurityGroupIngress/Egress, aws_security_group_rule and kin.
+
+    Folded into their group by the reader when the group is in scope.
+    """
+
+    rule: SgRule | None = None
+
+
+@dataclass(frozen=True)
+class Cluster(Resource):
+    default_strategy: V | None = None  # list of {capacity_provider: ...}
+    capacity_providers: V | None = None
+
+
+@dataclass(frozen=True)
+class CapacityProvider(Resource):
+    """An ASG capacity provider (EC2)."""
+
+
+@dataclass(frozen=True)
+class ClusterCapacityProviders(Resource):
+    cluster: V | None = None
+    default_strategy: V | None = None
+
+
+@dataclass(frozen=True)
+class PortMapping:
+    loc: Loc
+    container_port: V | None
+    host_port: V | None
+
+
+@dataclass(frozen=True)
+class Container:
+    loc: Loc
+    name: V | None
+    image: V | None
+    port_mappings: tuple[PortMapping, ...] = ()
+    init_process: V | None = None
+    readonly_root: V | None = None
+    network_mode: V | None = None  # misplaced key, ignored by ECS
+
+
+@dataclass(frozen=True)
+class TaskDefinition(Resource):
+    network_mode: V | None = None  # default bridge
+    compatibilities: V | None = None
+    # None when the containers are unknown (a module, a file() out of scope...)
+    containers: tuple[Container, ...] | None = ()
+    containers_loc: Loc | None = None
+
+
+@dataclass(frozen=True)
+class LoadBalancerBinding:
+    loc: Loc
+    target_group: V | None
+    container_name: V | None
+    container_port: V | None
+
+
+@dataclass(frozen=True)
+class Service(Resource):
+    """Anything that launches tasks: a service, task set or scheduled task target."""
+
+    cluster: V | None = None
+    task_definition: V | None = None
+    launch_type: V | None = None
+    strategy: V | None = None  # capacity provider strategy
+    network: V | None = None  # the network configuration block, for its location
+    subnets: V | None = None
+    security_groups: V | None = None
+    assign_public_ip: V | None = None
+    load_balancers: tuple[LoadBalancerBinding, ...] = ()
+    exec_enabled: V | None = None
+    service_registries: V | None = None
+
+
+R = TypeVar("R", bound=Resource)
+
+
+@dataclass
+class Template:
+    """One unit of analysis: a CFN file, a TF directory or a task-definition file."""
+
+    kind: str
+    path: str  # the file, or the Terraform directory
+    files: tuple[str, ...] = ()
+    resources: dict[str, Resource] = field(default_factory=dict)
+    # ids whose values other stacks or modules may extend (CFN exports, TF outputs)
+    exported: set[str] = field(default_factory=set)
+    # source types with instances we could not count (unknown count/for_each):
+    # absence of such a resource can never be concluded
+    uncertain: set[str] = field(default_factory=set)
+
+    def add(self, r: Resource) -> None:
+        self.resources[r.id] = r
+
+    def of(self, cls: type[R]) -> list[R]:
+        return [r for r in self.resources.values() if isinstance(r, cls)]
+
+    def get(self, rid: str, cls: type[R]) -> R | None:
+        r = self.resources.get(rid)
+        return r if isinstance(r, cls) else None
+

@@ -1,0 +1,41 @@
+"""Readers: one per format, each turning a unit of files into a `Template`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from linter.model import Template
+from linter.values import Loc
+
+
+@dataclass(frozen=True)
+class ParseProblem:
+    """Input a reader could not make sense of; reported as FG000."""
+
+    message: str
+    loc: Loc
+
+
+@dataclass
+class Loaded:
+    template: Template | None
+    problems: list[ParseProblem] = field(default_factory=list)
+
+
+def read_text(path: str) -> tuple[str | None, ParseProblem | None]:
+    """Read a file as UTF-8 (BOM allowed); a clear problem instead of an exception."""
+    try:
+        with open(path, "rb") as fh:
+            data = fh.read()
+    except OSError as exc:
+        return None, ParseProblem(f"cannot read file: {exc.strerror}", Loc(path))
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        return None, ParseProblem(
+            f"file is not valid UTF-8: byte 0x{data[exc.start]:02x} cannot be decoded",
+            Loc(path, line, column),
+        )
+    return text, None

@@ -1,0 +1,509 @@
+"""CloudFormation (YAML and JSON) into the common model.
+
+Decoding is cfn-lint's (short-form intrinsics, duplicate keys, marks, bounded
+aliases and nesting). Every `cfnlint` import stays in this module, and lazily:
+importing it costs about half a second that a Terraform-only run should not pay.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from linter import model as m
+from linter.sources import Loaded, ParseProblem, read_text
+from linter.sources.common import attach_standalone_rules
+from linter.sources.containers import containers
+from linter.values import Loc, Ref, Unknown, V, unknown
+
+# Parameter types whose value comes from outside the template whatever the default.
+_EXTERNAL_PARAM = re.compile(r"^(AWS::SSM::Parameter::|List<AWS::EC2::|AWS::EC2::)")
+_SUB_VAR = re.compile(r"\$\{([^}!]+)\}")
+_DYNAMIC_REF = re.compile(r"\{\{resolve:")
+
+
+def decode(path: str, text: str) -> tuple[Any, list[ParseProblem]]:
+    """cfn-lint's decoder: (node tree or None, problems with 1-based locations)."""
+    from cfnlint.decode import decode_str
+
+    try:
+        tree, matches = decode_str(text)
+    except RecursionError:
+        return None, [ParseProblem("document is nested too deeply", Loc(path))]
+    problems = [
+        ParseProblem(str(x.message), Loc(path, max(x.linenumber, 1), max(x.columnnumber, 1)))
+        for x in matches
+    ]
+    return (tree if not problems else None), problems
+
+
+def mark(node: Any, path: str, fallback: Loc | None = None) -> Loc:
+    sm = getattr(node, "start_mark", None)
+    if sm is None:
+        return fallback or Loc(path)
+    return Loc(path, sm.line + 1, sm.column + 1)
+
+
+class Resolver:
+    """Turns decoded nodes into `V` trees, resolving intrinsics where possible."""
+
+    def __init__(self, path: str, tpl: dict) -> None:
+        self.path = path
+        self.params = tpl.get("Parameters") if isinstance(tpl.get("Parameters"), dict) else {}
+        self.mappings = tpl.get("Mappings") if isinstance(tpl.get("Mappings"), dict) else {}
+        res = tpl.get("Resources")
+        self.resources = res if isinstance(res, dict) else {}
+
+    def value(self, node: Any, loc: Loc) -> V | None:
+        """None means the property is absent (`AWS::NoValue`)."""
+        here = mark(node, self.path, loc)
+        if isinstance(node, dict):
+            if len(node) == 1:
+                (k, arg), = node.items()
+                if k == "Ref" or k.startswith("Fn::") or k == "Condition":
+                    return self.intrinsic(str(k), arg, here)
+            out = {}
+            for k, v in node.items():
+                r = self.value(v, mark(k, self.path, here))
+                if r is not None:
+                    out[str(k)] = r
+            return V(out, here)
+        if isinstance(node, list):
+            items = [self.value(x, here) for x in node]
+            return V([x for x in items if x is not None], here)
+        if isinstance(node, str):
+            if _DYNAMIC_REF.search(node):
+                return unknown("dynamic reference", here)
+            return V(str(node), here)
+        return V(node, here)
+
+    def intrinsic(self, fn: str, arg: Any, loc: Loc) -> V | None:
+        if fn == "Ref":
+            return self.ref(str(arg), loc)
+        if fn == "Fn::GetAtt":
+            parts = arg.split(".", 1) if isinstance(arg, str) else arg
+            if isinstance(parts, list) and len(parts) == 2 and str(parts[0]) in self.resources:
+                return V(Ref(str(parts[0]), str(parts[1])), loc)
+            return unknown("Fn::GetAtt", loc)
+        if fn == "Fn::ImportValue":
+            return unknown("Fn::ImportValue from another stack", loc)
+        if fn == "Fn::If":
+            if isinstance(arg, list) and len(arg) == 3:
+                a, b = self.value(arg[1], loc), self.value(arg[2], loc)
+                # Both branches alike: the condition does not matter.
+                if a is not None and b is not None and _same(a, b):
+                    return a
+            return unknown(f"Fn::If on condition {_first(arg)}", loc)
+        if fn == "Fn::Join":
+            return self.join(arg, loc)
+        if fn == "Fn::Sub":
+            return self.sub(arg, loc)
+        if fn == "Fn::Select":
+            if isinstance(arg, list) and len(arg) == 2:
+                idx, lst = self.value(arg[0], loc), self.value(arg[1], loc)
+                if idx is not None and lst is not None and isinstance(lst.value, list):
+                    try:
+                        return lst.value[int(idx.value)]
+                    except (ValueError, TypeError, IndexError):
+                        pass
+            return unknown("Fn::Select", loc)
+        if fn == "Fn::FindInMap":
+            return self.find_in_map(arg, loc)
+        return unknown(fn, loc)
+
+    def ref(self, name: str, loc: Loc) -> V | None:
+        if name == "AWS::NoValue":
+            return None
+        if name.startswith("AWS::"):
+            return unknown(f"pseudo parameter {name}", loc)
+        if name in self.resources:
+            return V(Ref(name), loc)
+        param = self.params.get(name)
+        if not isinstance(param, dict):
+            return unknown(f"undefined name {name}", loc)
+        ptype = str(param.get("Type", ""))
+        if _EXTERNAL_PARAM.match(ptype) or "Default" not in param:
+            return unknown(f"parameter {name}", loc)
+        default = self.value(param["Default"], loc)
+        if default is None or not default.known:
+            return unknown(f"parameter {name}", loc)
+        if ptype.startswith("List<") or ptype == "CommaDelimitedList":
+            if isinstance(default.value, str):
+                parts = [V(p.strip(), loc) for p in default.value.split(",")]
+                default = V(parts, loc)
+        # Keep the use site's location: that is where a reader looks.
+        return _relocate(default, loc, (f"parameter {name} default",))
+
+    def join(self, arg: Any, loc: Loc) -> V:
+        if isinstance(arg, list) and len(arg) == 2 and isinstance(arg[0], str):
+            parts = self.value(arg[1], loc)
+            if parts is not None and isinstance(parts.value, list):
+                strs, assumed = [], []
+                for p in parts.value:
+                    if not p.known or isinstance(p.value, (Ref, list, dict)):
+                        return unknown("Fn::Join of unknown parts", loc)
+                    strs.append(str(p.value))
+                    assumed.extend(p.assumed)
+                return V(str(arg[0]).join(strs), loc, tuple(dict.fromkeys(assumed)))
+        return unknown("Fn::Join", loc)
+
+    def sub(self, arg: Any, loc: Loc) -> V:
+        template, local = arg, {}
+        if isinstance(arg, list) and len(arg) == 2 and isinstance(arg[1], dict):
+            template, local = arg[0], arg[1]
+        if not isinstance(template, str):
+            return unknown("Fn::Sub", loc)
+        assumed: list[str] = []
+        failed: list[str] = []
+
+        def repl(mt: re.Match) -> str:
+            name = mt.group(1).strip()
+            v = self.value(local[name], loc) if name in local else self.ref(name, loc)
+            if v is None or not v.known or isinstance(v.value, (Ref, list, dict)):
+                failed.append(name)
+                return ""
+            assumed.extend(v.assumed)
+            return str(v.value)
+
+        out = _SUB_VAR.sub(repl, template)
+        if failed:
+            return unknown(f"Fn::Sub of {', '.join(failed)}", loc)
+        return V(out, loc, tuple(dict.fromkeys(assumed)))
+
+    def find_in_map(self, arg: Any, loc: Loc) -> V:
+        if isinstance(arg, list) and len(arg) >= 3:
+            keys = [self.value(a, loc) for a in arg[:3]]
+            if all(k is not None and isinstance(k.value, str) for k in keys):
+                node: Any = self.mappings
+                for k in keys:
+                    node = node.get(k.value) if isinstance(node, dict) else None
+                if node is not None:
+                    return self.value(node, loc) or unknown("Fn::FindInMap", loc)
+        return unknown("Fn::FindInMap", loc)
+
+
+def _first(arg: Any) -> str:
+    return str(arg[0]) if isinstance(arg, list) and arg else "?"
+
+
+def _same(a: V, b: V) -> bool:
+    from linter.values import plain
+
+    pa, pb = plain(a), plain(b)
+    return a.known and b.known and pa == pb and "Unknown" not in repr(pa)
+
+
+def _relocate(v: V, loc: Loc, assumed: tuple[str, ...]) -> V:
+    if isinstance(v.value, list):
+        return V([_relocate(x, loc, assumed) for x in v.value], loc, assumed)
+    return V(v.value, loc, assumed + v.assumed)
+
+
+def is_template(tree: Any) -> bool:
+    res = tree.get("Resources") if isinstance(tree, dict) else None
+    if not isinstance(res, dict) or not res:
+        return False
+    return any(isinstance(r, dict) and isinstance(r.get("Type"), str) for r in res.values())
+
+
+def load(path: str, text: str | None = None) -> Loaded:
+    if text is None:
+        text, problem = read_text(path)
+        if problem:
+            return Loaded(None, [problem])
+    if not text.strip():
+        return Loaded(None, [ParseProblem("file is empty", Loc(path))])
+    tree, problems = decode(path, text)
+    if problems:
+        return Loaded(None, problems)
+    if not is_template(tree):
+        return Loaded(None, [ParseProblem("no Resources section with typed resources", Loc(path))])
+    return Loaded(build(path, tree))
+
+
+def build(path: str, tree: dict) -> m.Template:
+    rs = Resolver(path, tree)
+    tpl = m.Template(kind=m.CFN, path=path, files=(path,))
+    for lid, body in rs.resources.items():
+        if not isinstance(body, dict):
+            continue
+        rtype = body.get("Type")
+        builder = _BUILDERS.get(str(rtype))
+        loc = mark(lid, path)
+        props = body.get("Properties")
+        pv = rs.value(props, loc) if isinstance(props, dict) else V({}, loc)
+        if builder is None:
+            continue
+        for res in builder(str(lid), loc, str(rtype), pv or V({}, loc)):
+            tpl.add(res)
+    _collect_exports(tpl, rs, tree)
+    attach_standalone_rules(tpl)
+    return tpl
+
+
+def _collect_exports(tpl: m.Template, rs: Resolver, tree: dict) -> None:
+    outputs = tree.get("Outputs")
+    if not isinstance(outputs, dict):
+        return
+    for out in outputs.values():
+        if isinstance(out, dict) and "Export" in out:
+            v = rs.value(out.get("Value"), Loc(tpl.path))
+            if v is not None and isinstance(v.value, Ref):
+                tpl.exported.add(v.value.id)
+
+
+# -- resource builders ---------------------------------------------------------------
+
+
+def _p(v: V, *keys: str) -> V | None:
+    return v.get(*keys)
+
+
+def _vpc(lid, loc, t, p):
+    yield m.Vpc(
+        lid, loc, t, _p(p, "CidrBlock"), _p(p, "EnableDnsSupport"), _p(p, "EnableDnsHostnames")
+    )
+
+
+def _subnet(lid, loc, t, p):
+    yield m.Subnet(lid, loc, t, _p(p, "VpcId"), _p(p, "CidrBlock"), _p(p, "Ipv6CidrBlock"))
+
+
+def _route_table(lid, loc, t, p):
+    yield m.RouteTable(lid, loc, t, _p(p, "VpcId"))
+
+
+_ROUTE_TARGETS = (
+    "GatewayId",
+    "NatGatewayId",
+    "TransitGatewayId",
+    "VpcPeeringConnectionId",
+    "InstanceId",
+    "NetworkInterfaceId",
+    "VpcEndpointId",
+    "EgressOnlyInternetGatewayId",
+    "CarrierGatewayId",
+    "LocalGatewayId",
+    "CoreNetworkArn",
+)
+
+
+def _route(lid, loc, t, p):
+    attr = next((a for a in _ROUTE_TARGETS if _p(p, a) is not None), "")
+    yield m.Route(
+        lid,
+        loc,
+        t,
+        route_table=_p(p, "RouteTableId"),
+        destination=_p(p, "DestinationCidrBlock"),
+        destination_v6=_p(p, "DestinationIpv6CidrBlock"),
+        destination_prefix_list=_p(p, "DestinationPrefixListId"),
+        target_attr=attr,
+        target=_p(p, attr) if attr else None,
+    )
+
+
+def _rt_assoc(lid, loc, t, p):
+    yield m.RouteTableAssociation(
+        lid, loc, t, _p(p, "RouteTableId"), _p(p, "SubnetId"), _p(p, "GatewayId")
+    )
+
+
+def _igw(lid, loc, t, p):
+    yield m.InternetGateway(lid, loc, t)
+
+
+def _attachment(lid, loc, t, p):
+    if _p(p, "InternetGatewayId") is not None:
+        yield m.GatewayAttachment(lid, loc, t, _p(p, "VpcId"), _p(p, "InternetGatewayId"))
+
+
+def _nat(lid, loc, t, p):
+    yield m.NatGateway(lid, loc, t, _p(p, "SubnetId"), _p(p, "ConnectivityType"))
+
+
+def _endpoint(lid, loc, t, p):
+    yield m.VpcEndpoint(
+        lid,
+        loc,
+        t,
+        vpc=_p(p, "VpcId"),
+        service=_p(p, "ServiceName"),
+        endpoint_type=_p(p, "VpcEndpointType"),
+        subnets=_p(p, "SubnetIds"),
+        security_groups=_p(p, "SecurityGroupIds"),
+        route_tables=_p(p, "RouteTableIds"),
+        private_dns=_p(p, "PrivateDnsEnabled"),
+    )
+
+
+def sg_rule(v: V, direction: str, group: V | None = None) -> m.SgRule:
+    peer = "SourceSecurityGroupId" if direction == "ingress" else "DestinationSecurityGroupId"
+    plist = "SourcePrefixListId" if direction == "ingress" else "DestinationPrefixListId"
+    return m.SgRule(
+        loc=v.loc,
+        direction=direction,
+        protocol=_p(v, "IpProtocol"),
+        from_port=_p(v, "FromPort"),
+        to_port=_p(v, "ToPort"),
+        cidr=_p(v, "CidrIp"),
+        cidr_v6=_p(v, "CidrIpv6"),
+        peer_group=_p(v, peer) or _p(v, "SourceSecurityGroupName"),
+        prefix_list=_p(v, plist),
+        group=group,
+    )
+
+
+def _sg(lid, loc, t, p):
+    ingress, egress = _p(p, "SecurityGroupIngress"), _p(p, "SecurityGroupEgress")
+    if (ingress is not None and not ingress.known) or (egress is not None and not egress.known):
+        # Rules behind an Fn::If: the group's rules cannot be known.
+        yield m.SecurityGroup(lid, loc, t, _p(p, "VpcId"), rules_known=False)
+        return
+    yield m.SecurityGroup(
+        lid,
+        loc,
+        t,
+        _p(p, "VpcId"),
+        ingress=tuple(sg_rule(r, "ingress") for r in (ingress.items() if ingress else ())),
+        egress=tuple(sg_rule(r, "egress") for r in (egress.items() if egress else ())),
+        # AWS keeps the default allow-all egress unless egress rules are declared.
+        default_egress_removed=egress is not None and bool(egress.value),
+    )
+
+
+def _sg_ingress(lid, loc, t, p):
+    yield m.StandaloneSgRule(lid, loc, t, sg_rule(p, "ingress", _p(p, "GroupId")))
+
+
+def _sg_egress(lid, loc, t, p):
+    yield m.StandaloneSgRule(lid, loc, t, sg_rule(p, "egress", _p(p, "GroupId")))
+
+
+def _cluster(lid, loc, t, p):
+    yield m.Cluster(
+        lid, loc, t, _p(p, "DefaultCapacityProviderStrategy"), _p(p, "CapacityProviders")
+    )
+
+
+def _cluster_cps(lid, loc, t, p):
+    yield m.ClusterCapacityProviders(
+        lid, loc, t, _p(p, "Cluster"), _p(p, "DefaultCapacityProviderStrategy")
+    )
+
+
+def _capacity_provider(lid, loc, t, p):
+    yield m.CapacityProvider(lid, loc, t)
+
+
+def _lb_bindings(v: V | None) -> tuple[m.LoadBalancerBinding, ...]:
+    if v is None:
+        return ()
+    return tuple(
+        m.LoadBalancerBinding(
+            b.loc, _p(b, "TargetGroupArn"), _p(b, "ContainerName"), _p(b, "ContainerPort")
+        )
+        for b in v.items()
+    )
+
+
+def _launcher(lid, loc, t, p, network, **kw):
+    awsvpc = None
+    if network is not None:
+        awsvpc = _p(network, "AwsvpcConfiguration") or _p(network, "AwsVpcConfiguration")
+    return m.Service(
+        lid,
+        loc,
+        t,
+        launch_type=_p(p, "LaunchType"),
+        strategy=_p(p, "CapacityProviderStrategy"),
+        network=network,
+        subnets=_p(awsvpc, "Subnets") if awsvpc else None,
+        security_groups=_p(awsvpc, "SecurityGroups") if awsvpc else None,
+        assign_public_ip=_p(awsvpc, "AssignPublicIp") if awsvpc else None,
+        exec_enabled=_p(p, "EnableExecuteCommand"),
+        **kw,
+    )
+
+
+def _service(lid, loc, t, p):
+    yield _launcher(
+        lid,
+        loc,
+        t,
+        p,
+        _p(p, "NetworkConfiguration"),
+        cluster=_p(p, "Cluster"),
+        task_definition=_p(p, "TaskDefinition"),
+        load_balancers=_lb_bindings(_p(p, "LoadBalancers")),
+        service_registries=_p(p, "ServiceRegistries"),
+    )
+
+
+def _events_rule(lid, loc, t, p):
+    targets = _p(p, "Targets")
+    for i, target in enumerate(targets.items() if targets else ()):
+        ecs = _p(target, "EcsParameters")
+        if ecs is None:
+            continue
+        yield _launcher(
+            f"{lid}.Targets[{i}]",
+            ecs.loc,
+            t,
+            ecs,
+            _p(ecs, "NetworkConfiguration"),
+            cluster=_p(target, "Arn"),
+            task_definition=_p(ecs, "TaskDefinitionArn"),
+        )
+
+
+def _schedule(lid, loc, t, p):
+    target = _p(p, "Target")
+    ecs = _p(target, "EcsParameters") if target else None
+    if ecs is not None:
+        yield _launcher(
+            f"{lid}.Target",
+            ecs.loc,
+            t,
+            ecs,
+            _p(ecs, "NetworkConfiguration"),
+            cluster=_p(target, "Arn"),
+            task_definition=_p(ecs, "TaskDefinitionArn"),
+        )
+
+
+def _task_definition(lid, loc, t, p):
+    defs = _p(p, "ContainerDefinitions")
+    yield m.TaskDefinition(
+        lid,
+        loc,
+        t,
+        network_mode=_p(p, "NetworkMode"),
+        compatibilities=_p(p, "RequiresCompatibilities"),
+        containers=containers(defs) if defs is not None else (),
+        containers_loc=defs.loc if defs is not None else None,
+    )
+
+
+_BUILDERS = {
+    "AWS::EC2::VPC": _vpc,
+    "AWS::EC2::Subnet": _subnet,
+    "AWS::EC2::RouteTable": _route_table,
+    "AWS::EC2::Route": _route,
+    "AWS::EC2::SubnetRouteTableAssociation": _rt_assoc,
+    "AWS::EC2::InternetGateway": _igw,
+    "AWS::EC2::VPCGatewayAttachment": _attachment,
+    "AWS::EC2::NatGateway": _nat,
+    "AWS::EC2::VPCEndpoint": _endpoint,
+    "AWS::EC2::SecurityGroup": _sg,
+    "AWS::EC2::SecurityGroupIngress": _sg_ingress,
+    "AWS::EC2::SecurityGroupEgress": _sg_egress,
+    "AWS::ECS::Cluster": _cluster,
+    "AWS::ECS::ClusterCapacityProviderAssociations": _cluster_cps,
+    "AWS::ECS::CapacityProvider": _capacity_provider,
+    "AWS::ECS::Service": _service,
+    "AWS::ECS::TaskSet": _service,
+    "AWS::Events::Rule": _events_rule,
+    "AWS::Scheduler::Schedule": _schedule,
+    "AWS::ECS::TaskDefinition": _task_definition,
+}

@@ -1,0 +1,47 @@
+"""Container definitions, shared by all three formats.
+
+CloudFormation writes them in PascalCase, Terraform and task-definition JSON in
+camelCase; `key()` accepts both so one builder serves every reader.
+"""
+
+from __future__ import annotations
+
+from linter.model import Container, PortMapping
+from linter.values import V
+
+
+def key(v: V | None, name: str) -> V | None:
+    """A property by its camelCase name, also found when written in PascalCase."""
+    if v is None or not isinstance(v.value, dict):
+        return None
+    found = v.value.get(name)
+    if found is None:
+        found = v.value.get(name[0].upper() + name[1:])
+    return found
+
+
+def containers(defs: V) -> tuple[Container, ...] | None:
+    """Model a container-definitions list; None when the list itself is unknown."""
+    if not isinstance(defs.value, list):
+        return None
+    out = []
+    for c in defs.value:
+        if not isinstance(c.value, dict):
+            continue
+        mappings = []
+        pm = key(c, "portMappings")
+        for m in pm.items() if pm is not None else ():
+            if isinstance(m.value, dict):
+                mappings.append(PortMapping(m.loc, key(m, "containerPort"), key(m, "hostPort")))
+        out.append(
+            Container(
+                loc=c.loc,
+                name=key(c, "name"),
+                image=key(c, "image"),
+                port_mappings=tuple(mappings),
+                init_process=key(key(c, "linuxParameters"), "initProcessEnabled"),
+                readonly_root=key(c, "readonlyRootFilesystem"),
+                network_mode=key(c, "networkMode"),
+            )
+        )
+    return tuple(out)

@@ -1,0 +1,665 @@
+"""Terraform (HCL) into the common model. A directory of .tf files is one unit.
+
+python-hcl2 parses each file (its parse tree keeps positions); `hcl_eval`
+evaluates the expressions. Variables take their value from `terraform.tfvars`
+and `*.auto.tfvars`, then their default; anything else is unknown.
+"""
+
+from __future__ import annotations
+
+import glob
+import json
+import os
+from collections.abc import Callable
+from typing import Any
+
+from linter import model as m
+from linter.sources import Loaded, ParseProblem, read_text
+from linter.sources.common import attach_standalone_rules, ref_id
+from linter.sources.containers import containers
+from linter.sources.hcl_eval import RESOURCE_KEY, Evaluator, Scope, children, name_of
+from linter.values import Loc, Ref, V, unknown
+
+MAX_INSTANCES = 1000  # count/for_each larger than this is treated as unknown
+
+
+def tf_files(directory: str) -> list[str]:
+    return sorted(glob.glob(os.path.join(glob.escape(directory), "*.tf")))
+
+
+def parse(path: str) -> tuple[Any, ParseProblem | None]:
+    text, problem = read_text(path)
+    if problem:
+        return None, problem
+    from hcl2.api import parses_to_tree
+    from lark.exceptions import LarkError, UnexpectedInput
+
+    try:
+        return parses_to_tree(text), None
+    except UnexpectedInput as exc:
+        first = str(exc).strip().splitlines()[0]
+        return None, ParseProblem(
+            f"HCL syntax error: {first}", Loc(path, max(exc.line, 1), max(exc.column, 1))
+        )
+    except (LarkError, RecursionError, ValueError) as exc:
+        return None, ParseProblem(f"HCL syntax error: {exc}", Loc(path))
+
+
+class Block:
+    """A top-level block: its kind, labels, body tree, file and location."""
+
+    def __init__(self, tree: Any, file: str, ev: Evaluator):
+        kids = children(tree)
+        self.kind = name_of(kids[0])
+        self.labels = [name_of(k) for k in kids[1:] if k.data in ("string", "identifier")]
+        self.body = next(k for k in kids if k.data == "body")
+        self.file = file
+        self.loc = ev.loc(tree, file)
+
+
+def body_items(body: Any) -> list[Any]:
+    return [c for c in children(body) if c.data in ("attribute", "block")]
+
+
+class Unit:
+    """The evaluation state of one Terraform directory."""
+
+    def __init__(self, directory: str, blocks: list[Block]):
+        self.directory = directory
+        self.ev = Evaluator(directory)
+        self.blocks = blocks
+        self.memo: dict[str, V] = {}
+        self.busy: set[str] = set()
+        self.tfvars = self._tfvars()
+        for b in blocks:
+            if b.kind == "variable" and b.labels:
+                self.ev.variables[b.labels[0]] = self._var_thunk(b)
+            elif b.kind == "locals":
+                for attr in body_items(b.body):
+                    if attr.data == "attribute":
+                        name = name_of(children(attr)[0])
+                        self.ev.locals[name] = self._attr_thunk(f"local.{name}", attr, b.file)
+            elif b.kind == "resource" and len(b.labels) == 2:
+                addr = ".".join(b.labels)
+                self.ev.resources[addr] = self._resource_thunk(addr, b)
+
+    def _tfvars(self) -> dict[str, V]:
+        out: dict[str, V] = {}
+        paths = [os.path.join(self.directory, "terraform.tfvars")]
+        paths += sorted(glob.glob(os.path.join(glob.escape(self.directory), "*.auto.tfvars")))
+        for path in paths:
+            if not os.path.isfile(path):
+                continue
+            tree, problem = parse(path)
+            if problem:
+                continue
+            for attr in body_items(children(tree)[0]):
+                if attr.data == "attribute":
+                    name = name_of(children(attr)[0])
+                    self.ev.file = path
+                    v = self.ev.eval(children(attr)[-1], Scope())
+                    out[name] = _assume(v, f"{os.path.basename(path)}")
+        return out
+
+    def _memo(self, key: str, compute: Callable[[], V], loc: Loc) -> V:
+        if key in self.memo:
+            return self.memo[key]
+        if key in self.busy:
+            return unknown(f"cycle through {key}", loc)
+        self.busy.add(key)
+        try:
+            v = compute()
+        finally:
+            self.busy.discard(key)
+        self.memo[key] = v
+        return v
+
+    def eval_in(self, node: Any, file: str, scope: Scope) -> V:
+        saved = self.ev.file
+        self.ev.file = file
+        try:
+            return self.ev.eval(node, scope)
+        finally:
+            self.ev.file = saved
+
+    def _var_thunk(self, b: Block) -> Callable[[], V]:
+        name = b.labels[0]
+
+        def compute() -> V:
+            if name in self.tfvars:
+                return self.tfvars[name]
+            for attr in body_items(b.body):
+                if attr.data == "attribute" and name_of(children(attr)[0]) == "default":
+                    v = self.eval_in(children(attr)[-1], b.file, Scope())
+                    return _assume(v, f"variable {name} default")
+            return unknown(f"variable {name} has no value", b.loc)
+
+        return lambda: self._memo(f"var.{name}", compute, b.loc)
+
+    def _attr_thunk(self, key: str, attr: Any, file: str) -> Callable[[], V]:
+        node = children(attr)[-1]
+        loc = self.ev.loc(attr, file)
+        return lambda: self._memo(key, lambda: self.eval_in(node, file, Scope()), loc)
+
+    def body_value(self, body: Any, file: str, scope: Scope, loc: Loc) -> V:
+        out: dict[str, V] = {}
+        for item in body_items(body):
+            kids = children(item)
+            if item.data == "attribute":
+                out[name_of(kids[0])] = self.eval_in(kids[-1], file, scope)
+                continue
+            kind = name_of(kids[0])
+            inner = next(k for k in kids if k.data == "body")
+            iloc = self.ev.loc(item, file)
+            if kind == "dynamic":
+                labels = [name_of(k) for k in kids[1:] if k.data in ("string", "identifier")]
+                if labels:
+                    out[labels[0]] = unknown(f"dynamic {labels[0]} blocks", iloc)
+                continue
+            block = self.body_value(inner, file, scope, iloc)
+            prev = out.get(kind)
+            if prev is not None and isinstance(prev.value, list):
+                prev.value.append(block)
+            else:
+                out[kind] = V([block], iloc)
+        return V(out, loc)
+
+    def _resource_thunk(self, addr: str, b: Block) -> Callable[[Loc], V]:
+        def compute() -> V:
+            return self.instances(addr, b)
+
+        return lambda loc: self._memo(addr, compute, b.loc)
+
+    def meta_arg(self, b: Block, name: str) -> Any:
+        for item in body_items(b.body):
+            if item.data == "attribute" and name_of(children(item)[0]) == name:
+                return children(item)[-1]
+        return None
+
+    def instances(self, addr: str, b: Block) -> V:
+        """The resource's value: one instance, a list (count) or a map (for_each)."""
+        count_node, each_node = self.meta_arg(b, "count"), self.meta_arg(b, "for_each")
+        if count_node is not None:
+            n = self.eval_in(count_node, b.file, Scope())
+            if not n.known or not isinstance(n.value, (int, float)) or n.value > MAX_INSTANCES:
+                return unknown(f"count of {addr}", b.loc)
+            items = []
+            for i in range(int(n.value)):
+                scope = Scope({"count": V({"index": V(i, b.loc)}, b.loc)})
+                items.append(self.instance(f"{addr}[{i}]", b, scope, n.assumed))
+            return V(items, b.loc, n.assumed)
+        if each_node is not None:
+            coll = self.eval_in(each_node, b.file, Scope())
+            if not coll.known or len(coll.value or ()) > MAX_INSTANCES:
+                return unknown(f"for_each of {addr}", b.loc)
+            if isinstance(coll.value, dict):
+                pairs = list(coll.value.items())
+            elif isinstance(coll.value, list):
+                if not all(x.known and isinstance(x.value, str) for x in coll.value):
+                    return unknown(f"for_each of {addr}", b.loc)
+                pairs = [(x.value, x) for x in coll.value]
+            else:
+                return unknown(f"for_each of {addr}", b.loc)
+            out = {}
+            for k, v in pairs:
+                scope = Scope({"each": V({"key": V(k, b.loc), "value": v}, b.loc)})
+                out[k] = self.instance(f'{addr}["{k}"]', b, scope, coll.assumed)
+            return V(out, b.loc, coll.assumed)
+        return self.instance(addr, b, Scope(), ())
+
+    def instance(self, rid: str, b: Block, scope: Scope, assumed: tuple[str, ...]) -> V:
+        v = self.body_value(b.body, b.file, scope, b.loc)
+        v.value[RESOURCE_KEY] = V(rid, b.loc)
+        return V(v.value, b.loc, assumed)
+
+
+def _assume(v: V, why: str) -> V:
+    """Tag a value, and everything inside it, as resting on an assumption."""
+    if isinstance(v.value, list):
+        return V([_assume(x, why) for x in v.value], v.loc, (*v.assumed, why))
+    if isinstance(v.value, dict):
+        return V({k: _assume(x, why) for k, x in v.value.items()}, v.loc, (*v.assumed, why))
+    return V(v.value, v.loc, (*v.assumed, why))
+
+
+def load(directory: str) -> Loaded:
+    files = tf_files(directory)
+    problems: list[ParseProblem] = []
+    trees = []
+    for path in files:
+        tree, problem = parse(path)
+        if problem:
+            problems.append(problem)
+        else:
+            trees.append((path, tree))
+    if problems:
+        # A missing file could hide the NAT or rule a verdict needs: analyse nothing.
+        return Loaded(None, problems)
+    ev = Evaluator(directory)
+    blocks = [
+        Block(t, path, ev)
+        for path, tree in trees
+        for t in children(children(tree)[0])
+        if t.data == "block"
+    ]
+    unit = Unit(directory, blocks)
+    tpl = m.Template(kind=m.TERRAFORM, path=directory, files=tuple(files))
+    for b in blocks:
+        if b.kind == "resource" and len(b.labels) == 2:
+            build_resource(unit, tpl, b)
+        elif b.kind == "output":
+            _collect_output(unit, tpl, b)
+    fold_associations(tpl)
+    attach_standalone_rules(tpl)
+    return Loaded(tpl)
+
+
+def _collect_output(unit: Unit, tpl: m.Template, b: Block) -> None:
+    node = unit.meta_arg(b, "value")
+    if node is None:
+        return
+    v = unit.eval_in(node, b.file, Scope())
+    for x in _flat(v):
+        if isinstance(x.value, Ref):
+            tpl.exported.add(x.value.id)
+
+
+def _flat(v: V):
+    if isinstance(v.value, list):
+        for x in v.value:
+            yield from _flat(x)
+    elif isinstance(v.value, dict):
+        for x in v.value.values():
+            yield from _flat(x)
+    else:
+        yield v
+
+
+def build_resource(unit: Unit, tpl: m.Template, b: Block) -> None:
+    rtype, _ = b.labels
+    builder = _BUILDERS.get(rtype)
+    if builder is None:
+        return
+    addr = ".".join(b.labels)
+    v = unit.ev.resources[addr](b.loc)
+    if not v.known:
+        tpl.uncertain.add(rtype)
+        return
+    if isinstance(v.value, list):
+        instances = v.value
+    elif RESOURCE_KEY in v.value:
+        instances = [v]
+    else:
+        instances = list(v.value.values())
+    for inst in instances:
+        rid = inst.value[RESOURCE_KEY].value
+        for res in builder(rid, b.loc, rtype, inst, unit):
+            tpl.add(res)
+
+
+# -- resource builders ----------------------------------------------------------------------
+
+
+def _blocks(p: V, name: str) -> list[V]:
+    v = p.get(name)
+    return list(v.items()) if v is not None and v.known else []
+
+
+def _vpc(rid, loc, t, p, u):
+    yield m.Vpc(
+        rid,
+        loc,
+        t,
+        p.get("cidr_block"),
+        p.get("enable_dns_support"),
+        p.get("enable_dns_hostnames"),
+    )
+
+
+def _subnet(rid, loc, t, p, u):
+    yield m.Subnet(rid, loc, t, p.get("vpc_id"), p.get("cidr_block"), p.get("ipv6_cidr_block"))
+
+
+_ROUTE_TARGETS = (
+    "gateway_id",
+    "nat_gateway_id",
+    "transit_gateway_id",
+    "vpc_peering_connection_id",
+    "instance_id",
+    "network_interface_id",
+    "vpc_endpoint_id",
+    "egress_only_gateway_id",
+    "carrier_gateway_id",
+    "local_gateway_id",
+    "core_network_arn",
+)
+
+
+def _route_from(rid, loc, t, p, table):
+    attr = next((a for a in _ROUTE_TARGETS if p.get(a) not in (None,) and p.get(a).value), "")
+    dest = p.get("destination_cidr_block") or p.get("cidr_block")
+    dest6 = p.get("destination_ipv6_cidr_block") or p.get("ipv6_cidr_block")
+    return m.Route(
+        rid,
+        loc,
+        t,
+        route_table=table,
+        destination=dest,
+        destination_v6=dest6,
+        destination_prefix_list=p.get("destination_prefix_list_id"),
+        target_attr=attr,
+        target=p.get(attr) if attr else None,
+    )
+
+
+def _route_table(rid, loc, t, p, u, main=False):
+    vpc = p.get("vpc_id")
+    if main:
+        # aws_default_route_table names the VPC's default table: aws_vpc.x.default_route_table_id
+        drt = p.get("default_route_table_id")
+        vpc = V(Ref(drt.value.id), drt.loc) if drt and isinstance(drt.value, Ref) else drt
+    routes = p.get("route")
+    if routes is not None and not routes.known:
+        yield m.RouteTable(rid, loc, t, vpc, main=main, routes_known=False)
+        return
+    yield m.RouteTable(rid, loc, t, vpc, main=main)
+    for i, r in enumerate(_blocks(p, "route")):
+        yield _route_from(f"{rid}.route[{i}]", r.loc, t, r, V(Ref(rid), r.loc))
+
+
+def _default_route_table(rid, loc, t, p, u):
+    yield from _route_table(rid, loc, t, p, u, main=True)
+
+
+def _route(rid, loc, t, p, u):
+    yield _route_from(rid, loc, t, p, p.get("route_table_id"))
+
+
+def _rt_assoc(rid, loc, t, p, u):
+    yield m.RouteTableAssociation(
+        rid, loc, t, p.get("route_table_id"), p.get("subnet_id"), p.get("gateway_id")
+    )
+
+
+def _main_rt_assoc(rid, loc, t, p, u):
+    yield m.MainRouteTableAssociation(rid, loc, t, p.get("vpc_id"), p.get("route_table_id"))
+
+
+def _igw(rid, loc, t, p, u):
+    yield m.InternetGateway(rid, loc, t, p.get("vpc_id"))
+
+
+def _igw_attachment(rid, loc, t, p, u):
+    yield m.GatewayAttachment(rid, loc, t, p.get("vpc_id"), p.get("internet_gateway_id"))
+
+
+def _nat(rid, loc, t, p, u):
+    yield m.NatGateway(rid, loc, t, p.get("subnet_id"), p.get("connectivity_type"))
+
+
+def _endpoint(rid, loc, t, p, u):
+    yield m.VpcEndpoint(
+        rid,
+        loc,
+        t,
+        vpc=p.get("vpc_id"),
+        service=p.get("service_name"),
+        endpoint_type=p.get("vpc_endpoint_type"),
+        subnets=p.get("subnet_ids"),
+        security_groups=p.get("security_group_ids"),
+        route_tables=p.get("route_table_ids"),
+        private_dns=p.get("private_dns_enabled"),
+    )
+
+
+def _endpoint_assoc(rid, loc, t, p, u):
+    yield m.EndpointAssociation(
+        rid,
+        loc,
+        t,
+        endpoint=p.get("vpc_endpoint_id"),
+        route_table=p.get("route_table_id"),
+        subnet=p.get("subnet_id"),
+        security_group=p.get("security_group_id"),
+    )
+
+
+def _sg_rules(blocks: list[V], direction: str) -> tuple[m.SgRule, ...]:
+    out = []
+    for r in blocks:
+        out.append(
+            m.SgRule(
+                loc=r.loc,
+                direction=direction,
+                protocol=r.get("protocol"),
+                from_port=r.get("from_port"),
+                to_port=r.get("to_port"),
+                cidr=r.get("cidr_blocks"),
+                cidr_v6=r.get("ipv6_cidr_blocks"),
+                peer_group=r.get("security_groups"),
+                prefix_list=r.get("prefix_list_ids"),
+                self_ref=r.get("self") is not None and r.get("self").value is True,
+            )
+        )
+    return tuple(out)
+
+
+def _sg(rid, loc, t, p, u):
+    ingress, egress = p.get("ingress"), p.get("egress")
+    known = all(x is None or x.known for x in (ingress, egress))
+    yield m.SecurityGroup(
+        rid,
+        loc,
+        t,
+        p.get("vpc_id"),
+        ingress=_sg_rules(_blocks(p, "ingress"), "ingress"),
+        egress=_sg_rules(_blocks(p, "egress"), "egress"),
+        # The provider deletes AWS's default allow-all egress rule.
+        default_egress_removed=True,
+        rules_known=known,
+    )
+
+
+def _sg_rule(rid, loc, t, p, u):
+    direction = p.get("type")
+    d = direction.value if direction is not None and direction.known else None
+    if d not in ("ingress", "egress"):
+        return
+    rule = m.SgRule(
+        loc=loc,
+        direction=d,
+        protocol=p.get("protocol"),
+        from_port=p.get("from_port"),
+        to_port=p.get("to_port"),
+        cidr=p.get("cidr_blocks"),
+        cidr_v6=p.get("ipv6_cidr_blocks"),
+        peer_group=p.get("source_security_group_id"),
+        prefix_list=p.get("prefix_list_ids"),
+        self_ref=p.get("self") is not None and p.get("self").value is True,
+        group=p.get("security_group_id"),
+    )
+    yield m.StandaloneSgRule(rid, loc, t, rule)
+
+
+def _vpc_sg_rule(rid, loc, t, p, u):
+    d = "ingress" if t.endswith("ingress_rule") else "egress"
+    rule = m.SgRule(
+        loc=loc,
+        direction=d,
+        protocol=p.get("ip_protocol"),
+        from_port=p.get("from_port"),
+        to_port=p.get("to_port"),
+        cidr=p.get("cidr_ipv4"),
+        cidr_v6=p.get("cidr_ipv6"),
+        peer_group=p.get("referenced_security_group_id"),
+        prefix_list=p.get("prefix_list_id"),
+        group=p.get("security_group_id"),
+    )
+    yield m.StandaloneSgRule(rid, loc, t, rule)
+
+
+def _strategy(blocks: list[V]) -> V | None:
+    if not blocks:
+        return None
+    return V(
+        [V({"CapacityProvider": b.get("capacity_provider") or V(None, b.loc)}, b.loc) for b in blocks],
+        blocks[0].loc,
+    )
+
+
+def _cluster(rid, loc, t, p, u):
+    yield m.Cluster(rid, loc, t, _strategy(_blocks(p, "default_capacity_provider_strategy")))
+
+
+def _cluster_cps(rid, loc, t, p, u):
+    yield m.ClusterCapacityProviders(
+        rid,
+        loc,
+        t,
+        p.get("cluster_name"),
+        _strategy(_blocks(p, "default_capacity_provider_strategy")),
+    )
+
+
+def _capacity_provider(rid, loc, t, p, u):
+    yield m.CapacityProvider(rid, loc, t)
+
+
+def _launcher(rid, loc, t, p, **kw):
+    nets = _blocks(p, "network_configuration")
+    net = nets[0] if nets else None
+    return m.Service(
+        rid,
+        loc,
+        t,
+        launch_type=p.get("launch_type"),
+        strategy=_strategy(_blocks(p, "capacity_provider_strategy")),
+        network=net,
+        subnets=net.get("subnets") if net else None,
+        security_groups=net.get("security_groups") if net else None,
+        assign_public_ip=net.get("assign_public_ip") if net else None,
+        exec_enabled=p.get("enable_execute_command"),
+        **kw,
+    )
+
+
+def _service(rid, loc, t, p, u):
+    lbs = tuple(
+        m.LoadBalancerBinding(
+            b.loc, b.get("target_group_arn"), b.get("container_name"), b.get("container_port")
+        )
+        for b in _blocks(p, "load_balancer")
+    )
+    yield _launcher(
+        rid,
+        loc,
+        t,
+        p,
+        cluster=p.get("cluster"),
+        task_definition=p.get("task_definition"),
+        load_balancers=lbs,
+        service_registries=p.get("service_registries"),
+    )
+
+
+def _event_target(rid, loc, t, p, u):
+    for ecs in _blocks(p, "ecs_target"):
+        yield _launcher(
+            rid,
+            ecs.loc,
+            t,
+            ecs,
+            cluster=p.get("arn"),
+            task_definition=ecs.get("task_definition_arn"),
+        )
+
+
+def _task_definition(rid, loc, t, p, u):
+    defs = p.get("container_definitions")
+    parsed: tuple[m.Container, ...] | None = ()
+    if defs is not None:
+        parsed = containers(decode_json_string(defs))
+    yield m.TaskDefinition(
+        rid,
+        loc,
+        t,
+        network_mode=p.get("network_mode"),
+        compatibilities=p.get("requires_compatibilities"),
+        containers=parsed,
+        containers_loc=defs.loc if defs is not None else None,
+    )
+
+
+def decode_json_string(v: V) -> V:
+    """container_definitions as a JSON string (literal, heredoc, file()) becomes a tree.
+
+    Positions inside the string are not tracked: every value points at the attribute.
+    """
+    if not isinstance(v.value, str):
+        return v
+    try:
+        data = json.loads(v.value)
+    except ValueError:
+        return unknown("container definitions are not valid JSON", v.loc)
+
+    def wrap(x: Any) -> V:
+        if isinstance(x, list):
+            return V([wrap(i) for i in x], v.loc, v.assumed)
+        if isinstance(x, dict):
+            return V({str(k): wrap(i) for k, i in x.items()}, v.loc, v.assumed)
+        return V(x, v.loc, v.assumed)
+
+    return wrap(data)
+
+
+_BUILDERS = {
+    "aws_vpc": _vpc,
+    "aws_subnet": _subnet,
+    "aws_route_table": _route_table,
+    "aws_default_route_table": _default_route_table,
+    "aws_route": _route,
+    "aws_route_table_association": _rt_assoc,
+    "aws_main_route_table_association": _main_rt_assoc,
+    "aws_internet_gateway": _igw,
+    "aws_internet_gateway_attachment": _igw_attachment,
+    "aws_nat_gateway": _nat,
+    "aws_vpc_endpoint": _endpoint,
+    "aws_vpc_endpoint_route_table_association": _endpoint_assoc,
+    "aws_vpc_endpoint_subnet_association": _endpoint_assoc,
+    "aws_vpc_endpoint_security_group_association": _endpoint_assoc,
+    "aws_security_group": _sg,
+    "aws_security_group_rule": _sg_rule,
+    "aws_vpc_security_group_ingress_rule": _vpc_sg_rule,
+    "aws_vpc_security_group_egress_rule": _vpc_sg_rule,
+    "aws_ecs_cluster": _cluster,
+    "aws_ecs_cluster_capacity_providers": _cluster_cps,
+    "aws_ecs_capacity_provider": _capacity_provider,
+    "aws_ecs_service": _service,
+    "aws_ecs_task_set": _service,
+    "aws_cloudwatch_event_target": _event_target,
+    "aws_ecs_task_definition": _task_definition,
+}
+
+
+def fold_associations(tpl: m.Template) -> None:
+    """Fold endpoint association resources into their endpoints."""
+    import dataclasses
+
+    for a in tpl.of(m.EndpointAssociation):
+        eid = ref_id(a.endpoint)
+        ep = tpl.get(eid, m.VpcEndpoint) if eid else None
+        if ep is None:
+            continue
+        for field, extra in (
+            ("route_tables", a.route_table),
+            ("subnets", a.subnet),
+            ("security_groups", a.security_group),
+        ):
+            if extra is None:
+                continue
+            cur = getattr(ep, field)
+            items = list(cur.items()) if cur is not None and cur.known else []
+            if cur is not None and not cur.known:
+                continue
+            ep = dataclasses.replace(ep, **{field: V([*items, extra], extra.loc)})
+        tpl.resources[ep.id] = ep

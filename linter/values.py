@@ -1,0 +1,158 @@
+"""Located, three-valued values: what every reader produces and every rule reads.
+
+A template value is either known (a Python scalar, a list or dict of further
+values, or a reference to a resource) or `Unknown` with the reason it cannot be
+known before deploy. Every value remembers where it was written, and which
+assumptions (such as a parameter default) it rests on.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Loc:
+    """A place in a source file; line and column are 1-based."""
+
+    file: str
+    line: int = 1
+    column: int = 1
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}:{self.column}"
+
+
+@dataclass(frozen=True, slots=True)
+class Unknown:
+    """A value that depends on something outside the analysed files."""
+
+    reason: str
+
+    def __str__(self) -> str:
+        return f"unknown ({self.reason})"
+
+
+@dataclass(frozen=True, slots=True)
+class Ref:
+    """A reference to a resource defined in the same unit (logical id or TF address)."""
+
+    id: str
+    attr: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class V:
+    """A value with its location and the assumptions it rests on.
+
+    `value` is a str/int/float/bool/None, a `Ref`, an `Unknown`, a list of `V`
+    or a dict of str to `V`.
+    """
+
+    value: Any
+    loc: Loc
+    assumed: tuple[str, ...] = field(default=(), compare=False)
+
+    @property
+    def known(self) -> bool:
+        return not isinstance(self.value, Unknown)
+
+    def get(self, *keys: str | int) -> V | None:
+        """Walk into dicts and lists; None where a key is absent or the shape differs."""
+        node: V | None = self
+        for key in keys:
+            if node is None:
+                return None
+            inner = node.value
+            if isinstance(key, int):
+                if not isinstance(inner, list) or not -len(inner) <= key < len(inner):
+                    return None
+                node = inner[key]
+            else:
+                if not isinstance(inner, dict):
+                    return None
+                node = inner.get(key)
+        return node
+
+    def items(self) -> Iterator[V]:
+        """The elements of a known list (a lone value counts as a list of one)."""
+        if isinstance(self.value, list):
+            yield from self.value
+        elif self.known and self.value is not None:
+            yield self
+
+
+def unknown(reason: str, loc: Loc) -> V:
+    return V(Unknown(reason), loc)
+
+
+def is_unknown(v: V | None) -> bool:
+    return v is not None and isinstance(v.value, Unknown)
+
+
+def scalar(v: V | None) -> Any:
+    """The plain value of a known scalar, else None (absent, unknown, or a container)."""
+    if v is None or isinstance(v.value, (Unknown, list, dict)):
+        return None
+    return v.value
+
+
+def text(v: V | None) -> str | None:
+    """A known scalar as a string (CloudFormation writes numbers and bools either way)."""
+    s = scalar(v)
+    if s is None or isinstance(s, Ref):
+        return None
+    if isinstance(s, bool):
+        return "true" if s else "false"
+    return str(s)
+
+
+def truth(v: V | None) -> bool | None:
+    """A known boolean (also "true"/"false" strings); None when absent or unknown."""
+    s = text(v)
+    if s is None:
+        return None
+    s = s.lower()
+    if s in ("true", "enabled"):
+        return True
+    if s in ("false", "disabled"):
+        return False
+    return None
+
+
+def integer(v: V | None) -> int | None:
+    s = text(v)
+    if s is None:
+        return None
+    try:
+        return int(s)
+    except ValueError:
+        return None
+
+
+def refs(v: V | None) -> list[V]:
+    """Elements of a value that is one reference or a list of references/strings."""
+    if v is None:
+        return []
+    return list(v.items())
+
+
+def plain(v: V | None) -> Any:
+    """Strip locations: a nested Python structure, Unknown kept as-is."""
+    if v is None:
+        return None
+    if isinstance(v.value, list):
+        return [plain(x) for x in v.value]
+    if isinstance(v.value, dict):
+        return {k: plain(x) for k, x in v.value.items()}
+    return v.value
+
+
+def assumptions(*vs: V | None) -> tuple[str, ...]:
+    out: list[str] = []
+    for v in vs:
+        if v is not None:
+            out.extend(a for a in v.assumed if a not in out)
+    return tuple(out)
