@@ -179,6 +179,9 @@ class Container:
     init_process: V | None = None
     readonly_root: V | None = None
     network_mode: V | None = None  # misplaced key, ignored by ECS
+    log_driver: V | None = None
+    secrets: tuple[V, ...] = ()  # valueFrom of secrets and secretOptions
+    credentials: V | None = None  # repositoryCredentials.credentialsParameter
 
 
 @dataclass(frozen=True)

@@ -30,6 +30,9 @@ class Unknown:
     """A value that depends on something outside the analysed files."""
 
     reason: str
+    # For strings built from known and unknown parts (`com.amazonaws.${AWS::Region}.s3`):
+    # the known parts with `*` for each unknown one. Only pattern matching may use it.
+    shape: str | None = None
 
     def __str__(self) -> str:
         return f"unknown ({self.reason})"
@@ -120,6 +123,15 @@ def truth(v: V | None) -> bool | None:
     if s in ("false", "disabled"):
         return False
     return None
+
+
+def shape(v: V | None) -> str | None:
+    """A string value, or the shape of a partly unknown one (`*` for unknown parts)."""
+    if v is None:
+        return None
+    if isinstance(v.value, Unknown):
+        return v.value.shape
+    return text(v)
 
 
 def integer(v: V | None) -> int | None:

@@ -23,7 +23,13 @@ _DYNAMIC_REF = re.compile(r"\{\{resolve:")
 
 
 def decode(path: str, text: str) -> tuple[Any, list[ParseProblem]]:
-    """cfn-lint's decoder: (node tree or None, problems with 1-based locations)."""
+    """cfn-lint's decoder: (node tree or None, problems with 1-based locations).
+
+    JSON-looking input goes to the strict JSON decoder: the YAML one would accept
+    invalid JSON such as a bare `<PLACEHOLDER>` as a plain scalar.
+    """
+    if text.lstrip("\ufeff \t\r\n").startswith(("{", "[")):
+        return _decode_json(path, text)
     from cfnlint.decode import decode_str
 
     try:
@@ -37,11 +43,38 @@ def decode(path: str, text: str) -> tuple[Any, list[ParseProblem]]:
     return (tree if not problems else None), problems
 
 
+def _decode_json(path: str, text: str) -> tuple[Any, list[ParseProblem]]:
+    import json
+
+    from cfnlint.decode import cfn_json
+
+    try:
+        return cfn_json.loads(text), []
+    except cfn_json.JSONDecodeError as exc:  # cfn-lint's own: duplicate keys
+        return None, [
+            ParseProblem(str(x.message), Loc(path, max(x.linenumber, 1), max(x.columnnumber, 1)))
+            for x in exc.matches
+        ]
+    except RecursionError:
+        return None, [ParseProblem("document is nested too deeply", Loc(path))]
+    except Exception:  # noqa: BLE001 - cfn-lint's scanner can fail oddly; json says why
+        try:
+            json.loads(text)
+        except json.JSONDecodeError as exc:
+            return None, [ParseProblem(f"invalid JSON: {exc.msg}", Loc(path, exc.lineno, exc.colno))]
+        except RecursionError:
+            return None, [ParseProblem("document is nested too deeply", Loc(path))]
+        return None, [ParseProblem("invalid JSON", Loc(path))]
+
+
 def mark(node: Any, path: str, fallback: Loc | None = None) -> Loc:
     sm = getattr(node, "start_mark", None)
     if sm is None:
         return fallback or Loc(path)
-    return Loc(path, sm.line + 1, sm.column + 1)
+    # The JSON decoder's marks point just past a key's opening quote, 0-based:
+    # that is the quote's 1-based column. YAML marks are 0-based on the token.
+    json_mark = type(sm).__module__ == "cfnlint.decode.mark"
+    return Loc(path, sm.line + 1, sm.column + (0 if json_mark else 1))
 
 
 class Resolver:
@@ -138,13 +171,18 @@ class Resolver:
         if isinstance(arg, list) and len(arg) == 2 and isinstance(arg[0], str):
             parts = self.value(arg[1], loc)
             if parts is not None and isinstance(parts.value, list):
-                strs, assumed = [], []
+                strs, assumed, known = [], [], True
                 for p in parts.value:
                     if not p.known or isinstance(p.value, (Ref, list, dict)):
-                        return unknown("Fn::Join of unknown parts", loc)
+                        known = False
+                        strs.append(p.value.shape or "*" if not p.known else "*")
+                        continue
                     strs.append(str(p.value))
                     assumed.extend(p.assumed)
-                return V(str(arg[0]).join(strs), loc, tuple(dict.fromkeys(assumed)))
+                joined = str(arg[0]).join(strs)
+                if not known:
+                    return V(Unknown("Fn::Join of unknown parts", joined), loc)
+                return V(joined, loc, tuple(dict.fromkeys(assumed)))
         return unknown("Fn::Join", loc)
 
     def sub(self, arg: Any, loc: Loc) -> V:
@@ -161,13 +199,13 @@ class Resolver:
             v = self.value(local[name], loc) if name in local else self.ref(name, loc)
             if v is None or not v.known or isinstance(v.value, (Ref, list, dict)):
                 failed.append(name)
-                return ""
+                return "*"
             assumed.extend(v.assumed)
             return str(v.value)
 
         out = _SUB_VAR.sub(repl, template)
         if failed:
-            return unknown(f"Fn::Sub of {', '.join(failed)}", loc)
+            return V(Unknown(f"Fn::Sub of {', '.join(failed)}", out), loc)
         return V(out, loc, tuple(dict.fromkeys(assumed)))
 
     def find_in_map(self, arg: Any, loc: Loc) -> V:

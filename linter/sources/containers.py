@@ -33,6 +33,13 @@ def containers(defs: V) -> tuple[Container, ...] | None:
         for m in pm.items() if pm is not None else ():
             if isinstance(m.value, dict):
                 mappings.append(PortMapping(m.loc, key(m, "containerPort"), key(m, "hostPort")))
+        log = key(c, "logConfiguration")
+        secrets = [
+            key(x, "valueFrom")
+            for group in (key(c, "secrets"), key(log, "secretOptions"))
+            if group is not None
+            for x in group.items()
+        ]
         out.append(
             Container(
                 loc=c.loc,
@@ -42,6 +49,9 @@ def containers(defs: V) -> tuple[Container, ...] | None:
                 init_process=key(key(c, "linuxParameters"), "initProcessEnabled"),
                 readonly_root=key(c, "readonlyRootFilesystem"),
                 network_mode=key(c, "networkMode"),
+                log_driver=key(log, "logDriver"),
+                secrets=tuple(x for x in secrets if x is not None),
+                credentials=key(key(c, "repositoryCredentials"), "credentialsParameter"),
             )
         )
     return tuple(out)

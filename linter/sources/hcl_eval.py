@@ -132,6 +132,7 @@ class Evaluator:
 
         parts: list[str] = []
         assumed: list[str] = []
+        missing: list[str] = []
         for part in children(t):
             inner = part.children[0]
             if isinstance(inner, Token):
@@ -143,12 +144,14 @@ class Evaluator:
             if inner.data != "interpolation":
                 return unknown("template directive", loc)
             v = self.eval(children(inner)[0], scope)
-            if not v.known:
-                return V(v.value, loc)
-            if isinstance(v.value, (list, dict, Ref)):
-                return unknown("interpolation of a non-string value", loc)
+            if not v.known or isinstance(v.value, (list, dict, Ref)):
+                missing.append(v.value.reason if not v.known else "a non-string value")
+                parts.append(v.value.shape or "*" if not v.known else "*")
+                continue
             assumed.extend(v.assumed)
             parts.append(_to_str(v.value))
+        if missing:
+            return V(Unknown(f"interpolation of {missing[0]}", "".join(parts)), loc)
         return V("".join(parts), loc, tuple(dict.fromkeys(assumed)))
 
     def _heredoc_template(self, t, scope, loc, trim=False):

@@ -1,0 +1,106 @@
+"""Runs readers and rules over units; a failure in one never aborts the run."""
+
+from __future__ import annotations
+
+import os
+import traceback
+from dataclasses import dataclass, field
+
+from linter import model as m
+from linter.discover import MAX_BYTES, Unit, discover
+from linter.findings import Finding
+from linter.rulekit import Context
+from linter.sources import Loaded, ParseProblem, read_text
+from linter.values import Loc
+
+INTERNAL = "INTERNAL"  # a bug of ours, reported as a finding; the run exits 2
+
+
+@dataclass
+class Result:
+    findings: list[Finding] = field(default_factory=list)
+    units: int = 0
+    internal_errors: int = 0
+
+
+def load_unit(unit: Unit) -> Loaded:
+    from linter.sources import cloudformation, taskdef, terraform
+
+    if unit.kind == m.TERRAFORM:
+        return terraform.load(unit.path)
+    try:
+        size = os.path.getsize(unit.path)
+    except OSError as exc:
+        return Loaded(None, [ParseProblem(f"cannot read file: {exc.strerror}", Loc(unit.path))])
+    if size > MAX_BYTES:
+        return Loaded(
+            None,
+            [ParseProblem(f"file is too large to be a template ({size // 1024} KiB)", Loc(unit.path))],
+        )
+    if unit.kind == m.CFN:
+        return cloudformation.load(unit.path)
+    if unit.kind == m.TASKDEF:
+        return taskdef.load(unit.path)
+    # A named file that did not look like ours: lint it if it turns out to be.
+    text, problem = read_text(unit.path)
+    if problem:
+        return Loaded(None, [problem])
+    if not text.strip():
+        return Loaded(None, [ParseProblem("file is empty", Loc(unit.path))])
+    tree, problems = cloudformation.decode(unit.path, text)
+    if problems or tree is None:
+        return Loaded(None)  # not ours to judge: Helm charts and such do not parse
+    if cloudformation.is_template(tree):
+        return cloudformation.load(unit.path, text)
+    if taskdef.is_taskdef(tree):
+        return taskdef.load(unit.path, text)
+    return Loaded(None)
+
+
+def _internal(where: str, loc: Loc, exc: BaseException) -> Finding:
+    frame = traceback.extract_tb(exc.__traceback__)[-1] if exc.__traceback__ else None
+    at = f" at {os.path.basename(frame.filename)}:{frame.lineno}" if frame else ""
+    return Finding(
+        INTERNAL,
+        "error",
+        f"internal error in {where}: {type(exc).__name__}: {exc}{at}; please report it",
+        loc,
+    )
+
+
+def lint_unit(unit: Unit, rules: dict, result: Result) -> list[Finding]:
+    from linter.rules import FG000_unparseable_input
+
+    out: list[Finding] = []
+    try:
+        loaded = load_unit(unit)
+    except Exception as exc:  # a reader bug must not lose the other files
+        result.internal_errors += 1
+        return [_internal(f"the reader for {unit.path}", Loc(unit.path), exc)]
+    if "FG000" in rules:
+        out.extend(FG000_unparseable_input.from_problem(p) for p in loaded.problems)
+    if loaded.template is not None:
+        ctx = Context(loaded.template)
+        for rule_id, module in rules.items():
+            try:
+                out.extend(module.check(ctx))
+            except Exception as exc:
+                result.internal_errors += 1
+                out.append(_internal(f"rule {rule_id}", Loc(unit.path), exc))
+    if unit.only is not None:
+        out = [f for f in out if f.loc.file in unit.only]
+    return out
+
+
+def run(paths: list[str], rules: dict) -> Result:
+    result = Result()
+    seen: set[tuple] = set()
+    for unit in discover(paths):
+        result.units += 1
+        for f in lint_unit(unit, rules, result):
+            key = (f.rule, f.loc, f.message)
+            if key not in seen:
+                seen.add(key)
+                result.findings.append(f)
+    result.findings.sort(key=Finding.sort_key)
+    return result

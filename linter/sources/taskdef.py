@@ -1,0 +1,70 @@
+"""Raw ECS task-definition JSON: the register-task-definition input and the
+describe-task-definition output (`{"taskDefinition": {...}}`)."""
+
+from __future__ import annotations
+
+import re
+
+from linter import model as m
+from linter.sources import Loaded, ParseProblem, read_text
+from linter.sources.cloudformation import decode, mark
+from linter.sources.containers import containers, key
+from linter.values import Loc, V, unknown
+
+# Placeholders that deploy tooling fills in: <X>, {{X}}, ${X}, #{X}.
+_PLACEHOLDER = re.compile(r"<[A-Za-z0-9_.\- ]+>|\{\{[^}]*\}\}|\$\{[^}]*\}|#\{[^}]*\}")
+
+
+def to_value(node, path: str, fallback: Loc) -> V:
+    here = mark(node, path, fallback)
+    if isinstance(node, dict):
+        return V({str(k): to_value(v, path, mark(k, path, here)) for k, v in node.items()}, here)
+    if isinstance(node, list):
+        return V([to_value(x, path, here) for x in node], here)
+    if isinstance(node, str) and _PLACEHOLDER.search(node):
+        return unknown(f"placeholder {node}", here)
+    return V(node if not isinstance(node, str) else str(node), here)
+
+
+def is_taskdef(tree) -> bool:
+    if not isinstance(tree, dict):
+        return False
+    inner = tree.get("taskDefinition")
+    if isinstance(inner, dict):
+        tree = inner
+    return isinstance(tree.get("containerDefinitions"), list)
+
+
+def load(path: str, text: str | None = None) -> Loaded:
+    if text is None:
+        text, problem = read_text(path)
+        if problem:
+            return Loaded(None, [problem])
+    if not text.strip():
+        return Loaded(None, [ParseProblem("file is empty", Loc(path))])
+    tree, problems = decode(path, text)
+    if problems:
+        return Loaded(None, problems)
+    if not is_taskdef(tree):
+        return Loaded(None, [ParseProblem("no containerDefinitions list", Loc(path))])
+    root = to_value(tree, path, Loc(path))
+    if isinstance(root.get("taskDefinition"), V) and isinstance(
+        root.get("taskDefinition").value, dict
+    ):
+        root = root.get("taskDefinition")
+    family = root.get("family")
+    name = family.value if family is not None and isinstance(family.value, str) else path
+    defs = key(root, "containerDefinitions")
+    tpl = m.Template(kind=m.TASKDEF, path=path, files=(path,))
+    tpl.add(
+        m.TaskDefinition(
+            name,
+            root.loc,
+            "taskDefinition",
+            network_mode=root.get("networkMode"),
+            compatibilities=root.get("requiresCompatibilities"),
+            containers=containers(defs),
+            containers_loc=defs.loc,
+        )
+    )
+    return Loaded(tpl)

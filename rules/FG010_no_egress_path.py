@@ -1,0 +1,123 @@
+"""FG010 — Fargate task has no egress path at all
+
+## What it does
+Finds Fargate services (and task sets, scheduled tasks) with a subnet whose route
+table has no usable default route — no `0.0.0.0/0` route at all, or one to a
+private NAT gateway — in a VPC that has no VPC endpoints either. Every subnet of
+the service is checked: the scheduler spreads tasks, so one bad subnet is enough.
+
+## Why is this bad?
+Since platform version 1.4.0 all task traffic, including the ECR image pull,
+Secrets Manager and SSM lookups and `awslogs`, leaves through the task's ENI.
+With no route out and no endpoints, tasks never start:
+`CannotPullContainerError: ... dial tcp ...:443: i/o timeout` or
+`ResourceInitializationError: unable to pull secrets or registry auth`.
+
+## Example
+```yaml
+PrivateSubnet:
+  Type: AWS::EC2::Subnet
+  Properties: {VpcId: !Ref Vpc, CidrBlock: 10.0.1.0/24}
+PrivateRouteTable:          # no 0.0.0.0/0 route
+  Type: AWS::EC2::RouteTable
+  Properties: {VpcId: !Ref Vpc}
+Service:
+  Type: AWS::ECS::Service
+  Properties:
+    LaunchType: FARGATE
+    NetworkConfiguration:
+      AwsvpcConfiguration:
+        Subnets: [!Ref PrivateSubnet]
+```
+```hcl
+resource "aws_route_table" "private" {
+  vpc_id = aws_vpc.main.id   # no route block, no aws_route
+}
+resource "aws_ecs_service" "app" {
+  launch_type = "FARGATE"
+  network_configuration { subnets = [aws_subnet.private.id] }
+}
+```
+
+## Use instead
+Give the private route table a default route to a NAT gateway in a public subnet:
+```yaml
+PrivateDefaultRoute:
+  Type: AWS::EC2::Route
+  Properties:
+    RouteTableId: !Ref PrivateRouteTable
+    DestinationCidrBlock: 0.0.0.0/0
+    NatGatewayId: !Ref NatGateway
+```
+```hcl
+resource "aws_route" "private_nat" {
+  route_table_id         = aws_route_table.private.id
+  destination_cidr_block = "0.0.0.0/0"
+  nat_gateway_id         = aws_nat_gateway.main.id
+}
+```
+Or run the tasks in a public subnet with `AssignPublicIp: ENABLED`, or add the
+VPC endpoints the tasks need (ECR api/dkr, the S3 gateway, logs, secrets).
+
+## Known problems
+Silent when the subnets, route tables or VPC come from parameters, imports,
+`data` sources or modules, and when the default route goes to a transit gateway,
+peering connection, firewall or instance: those may well lead out.
+
+## References
+- https://docs.aws.amazon.com/AmazonECS/latest/developerguide/fargate-task-networking.html
+- https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task_cannot_pull_image.html
+- https://repost.aws/knowledge-center/fargate-connection-issues
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from linter.findings import Finding, RuleMeta, Step
+from linter.network import NAT, NO, NONE
+from linter.rulekit import Context, finding, placements
+
+META = RuleMeta(
+    id="FG010",
+    name="no-egress-path",
+    severity="error",
+    summary="A Fargate task subnet with no route out and no VPC endpoints",
+    formats=("cloudformation", "terraform"),
+)
+
+
+def check(ctx: Context) -> Iterator[Finding]:
+    net = ctx.net
+    for p in placements(ctx):
+        if p.launch != "FARGATE":
+            continue
+        for ref, subnet in net.placement_subnets(p.svc):
+            egress, route = net.internet_egress(p.svc, subnet, p.launch, p.mode)
+            if egress.answer != NO or route.kind not in (NONE, NAT):
+                continue
+            if net.ipv6_path(subnet) is not False:
+                continue
+            vpc = net.vpc_of(subnet)
+            if vpc is None:
+                continue
+            endpoints = net.endpoints(vpc)
+            if endpoints is None or endpoints:
+                continue
+            steps = (
+                Step(f"{p.svc.id} places tasks in subnet {subnet.id}", ref.loc),
+                *egress.steps,
+                Step(f"VPC {vpc.id} has no VPC endpoints", vpc.loc),
+            )
+            yield finding(
+                META,
+                f"Fargate tasks of {p.svc.id} in subnet {subnet.id} have no way out "
+                f"({egress.why}) and the VPC has no endpoints: image pulls, secrets and "
+                "logs will time out and tasks will never start",
+                ref.loc,
+                p.svc.id,
+                path=steps,
+                assumed=p.assumed + egress.assumed + net.exported(vpc),
+                fix="Route 0.0.0.0/0 to a public NAT gateway, use a public subnet with "
+                "AssignPublicIp ENABLED, or add the VPC endpoints the tasks need.",
+            )
