@@ -770,6 +770,7 @@ FUNCTIONS: dict[str, Callable[[Evaluator, list[V], Loc], Any]] = {
     "max": _plain_args(max),
     "slice": _plain_args(lambda xs, a, b: xs[int(a) : int(b)]),
     "zipmap": _plain_args(lambda ks, vs: dict(zip(ks, vs, strict=True))),
+    "index": _plain_args(lambda xs, x: xs.index(x)),
     "one": _plain_args(lambda xs: xs[0] if len(xs) == 1 else None),
     "abs": _plain_args(abs),
 }
