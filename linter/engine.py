@@ -35,7 +35,11 @@ def load_unit(unit: Unit) -> Loaded:
     if size > MAX_BYTES:
         return Loaded(
             None,
-            [ParseProblem(f"file is too large to be a template ({size // 1024} KiB)", Loc(unit.path))],
+            [
+                ParseProblem(
+                    f"file is too large to be a template ({size // 1024} KiB)", Loc(unit.path)
+                )
+            ],
         )
     if unit.kind == m.CFN:
         return cloudformation.load(unit.path)

@@ -244,4 +244,3 @@ class Template:
     def get(self, rid: str, cls: type[R]) -> R | None:
         r = self.resources.get(rid)
         return r if isinstance(r, cls) else None
-

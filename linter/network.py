@@ -204,17 +204,27 @@ class Network:
             rt = self.tpl.get(rid, m.RouteTable) if rid else None
             if rt is None:
                 return None, UNKNOWN, ()
-            return rt, "explicit", (Step(f"{subnet.id} is associated with route table {rt.id}", a.loc),)
+            return (
+                rt,
+                "explicit",
+                (Step(f"{subnet.id} is associated with route table {rt.id}", a.loc),),
+            )
         if assocs or "aws_route_table_association" in self.tpl.uncertain:
             return None, UNKNOWN, ()
         vpc = self.vpc_of(subnet)
         if vpc is None:
             return None, UNKNOWN, ()
-        if self.tpl.kind == m.TERRAFORM and "aws_main_route_table_association" in self.tpl.uncertain:
+        if (
+            self.tpl.kind == m.TERRAFORM
+            and "aws_main_route_table_association" in self.tpl.uncertain
+        ):
             return None, UNKNOWN, ()
         main = self.main_tables.get(vpc.id)
         if main is not None:
-            step = Step(f"{subnet.id} has no route table association: it uses the main table {main.id}", subnet.loc)
+            step = Step(
+                f"{subnet.id} has no route table association: it uses the main table {main.id}",
+                subnet.loc,
+            )
             return main, "explicit", (step,)
         step = Step(
             f"{subnet.id} has no route table association: it uses the main route table of "
@@ -250,13 +260,19 @@ class Network:
             vid = ref_id(rt.vpc)
             if vid not in self.attached_igws.get(target.id, set()):
                 return DefaultRoute(UNKNOWN, steps, route=route, route_table=rt)
-            step = Step(f"route table {rt.id} sends 0.0.0.0/0 to internet gateway {target.id}", route.loc)
+            step = Step(
+                f"route table {rt.id} sends 0.0.0.0/0 to internet gateway {target.id}", route.loc
+            )
             return DefaultRoute(IGW, (*steps, step), assumed, route, target, rt)
         if isinstance(target, m.NatGateway):
-            step = Step(f"route table {rt.id} sends 0.0.0.0/0 to NAT gateway {target.id}", route.loc)
+            step = Step(
+                f"route table {rt.id} sends 0.0.0.0/0 to NAT gateway {target.id}", route.loc
+            )
             return DefaultRoute(NAT, (*steps, step), assumed, route, target, rt)
         # Transit gateway, peering, firewall, instance... or something we cannot see.
-        return DefaultRoute(EXTERNAL if target is not None else UNKNOWN, steps, route=route, route_table=rt)
+        return DefaultRoute(
+            EXTERNAL if target is not None else UNKNOWN, steps, route=route, route_table=rt
+        )
 
     def ipv6_path(self, subnet: m.Subnet) -> bool | None:
         """Whether the subnet may have an IPv6 way out (a ::/0 route and IPv6 addresses)."""
@@ -267,8 +283,10 @@ class Network:
             return None
         if rt is None:
             return False
-        return any(text(r.destination_v6) == "::/0" or is_unknown(r.destination_v6)
-                   for r in self.routes_by_table.get(rt.id, []))
+        return any(
+            text(r.destination_v6) == "::/0" or is_unknown(r.destination_v6)
+            for r in self.routes_by_table.get(rt.id, [])
+        )
 
     def endpoints(self, vpc: m.Vpc) -> list[m.VpcEndpoint] | None:
         """The VPC's endpoints, or None when others may exist that we cannot place."""
@@ -276,8 +294,9 @@ class Network:
             return None
         return self.endpoints_by_vpc.get(vpc.id, [])
 
-    def internet_egress(self, svc: m.Service, subnet: m.Subnet, launch: str,
-                        mode: str | None) -> tuple[Fact, DefaultRoute]:
+    def internet_egress(
+        self, svc: m.Service, subnet: m.Subnet, launch: str, mode: str | None
+    ) -> tuple[Fact, DefaultRoute]:
         """InternetEgress4(P, s) of §0.4."""
         d = self.default_route(subnet)
         if d.kind == NONE:
@@ -288,18 +307,28 @@ class Network:
                 return Fact(YES, d.steps, d.assumed), d
             if launch == "FARGATE" and public is False:
                 where = svc.assign_public_ip.loc if svc.assign_public_ip else svc.loc
-                step = Step("the tasks get no public IP (AssignPublicIp is DISABLED or omitted)", where)
-                return Fact(NO, (*d.steps, step), d.assumed + assumptions(svc.assign_public_ip),
-                            "no public IP"), d
+                step = Step(
+                    "the tasks get no public IP (AssignPublicIp is DISABLED or omitted)", where
+                )
+                return Fact(
+                    NO,
+                    (*d.steps, step),
+                    d.assumed + assumptions(svc.assign_public_ip),
+                    "no public IP",
+                ), d
             if launch == "EC2" and mode == "awsvpc":
-                step = Step("awsvpc task ENIs on the EC2 launch type never get a public IP", svc.loc)
+                step = Step(
+                    "awsvpc task ENIs on the EC2 launch type never get a public IP", svc.loc
+                )
                 return Fact(NO, (*d.steps, step), d.assumed, "no public IP on EC2"), d
             return Fact(UNKNOWN, d.steps), d
         if d.kind == NAT:
             nat = d.target
             conn = text(nat.connectivity) if nat.connectivity is not None else "public"
             if conn == "private":
-                step = Step(f"NAT gateway {nat.id} is private: it cannot reach the internet", nat.loc)
+                step = Step(
+                    f"NAT gateway {nat.id} is private: it cannot reach the internet", nat.loc
+                )
                 return Fact(NO, (*d.steps, step), d.assumed, "private NAT"), d
             nat_subnet = self.subnet(nat.subnet) if nat.subnet is not None else None
             if nat_subnet is not None and self.default_route(nat_subnet).kind == IGW:
@@ -313,8 +342,13 @@ class Network:
         rid = ref_id(v)
         return self.tpl.get(rid, m.SecurityGroup) if rid else None
 
-    def sg_admits(self, groups: list[m.SecurityGroup], port: int, sources: set[str],
-                  source_cidrs: list[str | None]) -> tuple[str, m.SgRule | None]:
+    def sg_admits(
+        self,
+        groups: list[m.SecurityGroup],
+        port: int,
+        sources: set[str],
+        source_cidrs: list[str | None],
+    ) -> tuple[str, m.SgRule | None]:
         """Whether the union of the groups' ingress admits TCP `port` from a task whose
         SGs are `sources` and whose subnet CIDRs are `source_cidrs` (None: unknown)."""
         answer = NO
@@ -332,11 +366,16 @@ class Network:
         return answer, None
 
 
-_SG_RULE_TYPES = ("aws_security_group_rule", "aws_vpc_security_group_ingress_rule", "aws_security_group")
+_SG_RULE_TYPES = (
+    "aws_security_group_rule",
+    "aws_vpc_security_group_ingress_rule",
+    "aws_security_group",
+)
 
 
-def _rule_admits(rule: m.SgRule, owner: str, port: int, sources: set[str],
-                 cidrs: list[str | None]) -> str:
+def _rule_admits(
+    rule: m.SgRule, owner: str, port: int, sources: set[str], cidrs: list[str | None]
+) -> str:
     proto = text(rule.protocol)
     if proto is None:
         return UNKNOWN
@@ -387,7 +426,9 @@ def _cidr_covers(rule_cidr: str | None, cidrs: list[str | None]) -> str:
     if not cidrs or any(c is None for c in cidrs):
         return UNKNOWN
     try:
-        return YES if all(ipaddress.ip_network(c, strict=False).subnet_of(net) for c in cidrs) else NO
+        return (
+            YES if all(ipaddress.ip_network(c, strict=False).subnet_of(net) for c in cidrs) else NO
+        )
     except (ValueError, TypeError):
         return UNKNOWN
 

@@ -62,7 +62,7 @@ META = RuleMeta(
     id="FG031",
     name="ec2-awsvpc-expected-public",
     severity="warning",
-    summary="awsvpc tasks on EC2 in a public subnet or open to the internet without a load balancer",
+    summary="awsvpc tasks on EC2 in a public subnet, or open to the internet with no load balancer",
     formats=("cloudformation", "terraform"),
 )
 

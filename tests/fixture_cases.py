@@ -1,10 +1,12 @@
 """Fixture discovery: every file or Terraform directory under fixtures/ is a case.
 
 YAML and HCL fixtures carry `# expect: FG010` on the line where a finding must be
-reported and `# ok: FG010` where it must not; JSON fixtures (and files that
-cannot hold a comment: empty, binary) carry a sidecar `NAME.expected.yaml` with `expect: [{rule, line}]` and `ok: [rule ids]`. For every
-rule a case names (and the rule of its folder), the lines it reports must equal
-the expected lines exactly.
+reported and `# ok: FG010` where it must not. Files that cannot hold a comment
+(JSON, empty or binary files) carry a sidecar `NAME.expected.yaml` with
+`expect: [{rule, line}]` and `ok: [rule ids]`; a Terraform directory may add an
+`expected.yaml` for lines inside heredocs or JSON files. For every rule a case
+names (and the rule of its folder), the lines it reports must equal the
+expected lines exactly.
 """
 
 from __future__ import annotations
@@ -49,7 +51,14 @@ def cases(root: pathlib.Path) -> list[Case]:
             if entry.is_dir():
                 files = sorted(entry.glob("*.tf"))
                 exp, checked = _markers(files)
-                out.append(Case(rule, entry, frozenset((r, n) for r, _, n in exp), frozenset(checked | {rule})))
+                lines = {(r, n) for r, _, n in exp}
+                # Lines no comment can sit on (inside a heredoc) go in expected.yaml.
+                side = entry / "expected.yaml"
+                if side.exists():
+                    data = yaml.safe_load(side.read_text()) or {}
+                    lines |= {(e["rule"], int(e["line"])) for e in data.get("expect", [])}
+                    checked |= {r for r, _ in lines} | set(data.get("ok", []))
+                out.append(Case(rule, entry, frozenset(lines), frozenset(checked | {rule})))
             elif entry.name.endswith(".expected.yaml"):
                 continue
             elif (side := entry.with_name(entry.stem + ".expected.yaml")).exists():
@@ -59,5 +68,12 @@ def cases(root: pathlib.Path) -> list[Case]:
                 out.append(Case(rule, entry, frozenset(exp), frozenset(checked)))
             elif entry.suffix in (".yaml", ".yml", ".template", ".tf"):
                 exp, checked = _markers([entry])
-                out.append(Case(rule, entry, frozenset((r, n) for r, _, n in exp), frozenset(checked | {rule})))
+                out.append(
+                    Case(
+                        rule,
+                        entry,
+                        frozenset((r, n) for r, _, n in exp),
+                        frozenset(checked | {rule}),
+                    )
+                )
     return out

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from conftest import FIXTURES
 from fixture_cases import Case, cases
+from linter.rules import RULES
 
 from linter.engine import run
-from linter.rules import RULES
 
 CASES = cases(FIXTURES)
 
@@ -26,7 +26,11 @@ def test_every_rule_has_firing_and_quiet_fixtures() -> None:
     for rule_id, module in RULES.items():
         mine = [c for c in CASES if c.rule == rule_id]
         assert any(c.expected for c in mine), f"{rule_id} has no fixture that fires"
-        quiet = [c for c in CASES if rule_id in c.checked and not any(r == rule_id for r, _ in c.expected)]
+        quiet = [
+            c
+            for c in CASES
+            if rule_id in c.checked and not any(r == rule_id for r, _ in c.expected)
+        ]
         assert quiet, f"{rule_id} has no fixture that must stay quiet"
         formats = set(module.META.formats)
         kinds = set()

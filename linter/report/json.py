@@ -22,7 +22,12 @@ def as_dict(result: Result) -> dict:
             "resource": f.resource,
             "fix": f.fix,
             "path": [
-                {"message": s.message, "file": s.loc.file, "line": s.loc.line, "column": s.loc.column}
+                {
+                    "message": s.message,
+                    "file": s.loc.file,
+                    "line": s.loc.line,
+                    "column": s.loc.column,
+                }
                 for s in f.path
             ],
         }

@@ -23,6 +23,8 @@ def render(result: Result, out: TextIO, colour: bool) -> None:
         if f.fix:
             print(c(_DIM, f"    fix: {f.fix}"), file=out)
     counts = Counter(f.severity for f in result.findings)
-    parts = [f"{counts[s]} {s}{'s' if counts[s] != 1 else ''}" for s in ("error", "warning", "info")]
+    parts = [
+        f"{counts[s]} {s}{'s' if counts[s] != 1 else ''}" for s in ("error", "warning", "info")
+    ]
     noun = "unit" if result.units == 1 else "units"
     print(f"{', '.join(parts)} in {result.units} {noun} checked", file=out)

@@ -57,11 +57,13 @@ def _decode_json(path: str, text: str) -> tuple[Any, list[ParseProblem]]:
         ]
     except RecursionError:
         return None, [ParseProblem("document is nested too deeply", Loc(path))]
-    except Exception:  # noqa: BLE001 - cfn-lint's scanner can fail oddly; json says why
+    except Exception:
         try:
             json.loads(text)
         except json.JSONDecodeError as exc:
-            return None, [ParseProblem(f"invalid JSON: {exc.msg}", Loc(path, exc.lineno, exc.colno))]
+            return None, [
+                ParseProblem(f"invalid JSON: {exc.msg}", Loc(path, exc.lineno, exc.colno))
+            ]
         except RecursionError:
             return None, [ParseProblem("document is nested too deeply", Loc(path))]
         return None, [ParseProblem("invalid JSON", Loc(path))]
@@ -74,7 +76,7 @@ def mark(node: Any, path: str, fallback: Loc | None = None) -> Loc:
     # The JSON decoder's marks point just past a key's opening quote, 0-based:
     # that is the quote's 1-based column. YAML marks are 0-based on the token.
     json_mark = type(sm).__module__ == "cfnlint.decode.mark"
-    return Loc(path, sm.line + 1, sm.column + (0 if json_mark else 1))
+    return Loc(path, sm.line + 1, max(sm.column + (0 if json_mark else 1), 1))
 
 
 class Resolver:
@@ -92,7 +94,7 @@ class Resolver:
         here = mark(node, self.path, loc)
         if isinstance(node, dict):
             if len(node) == 1:
-                (k, arg), = node.items()
+                ((k, arg),) = node.items()
                 if k == "Ref" or k.startswith("Fn::") or k == "Condition":
                     return self.intrinsic(str(k), arg, here)
             out = {}
@@ -160,10 +162,10 @@ class Resolver:
         default = self.value(param["Default"], loc)
         if default is None or not default.known:
             return unknown(f"parameter {name}", loc)
-        if ptype.startswith("List<") or ptype == "CommaDelimitedList":
-            if isinstance(default.value, str):
-                parts = [V(p.strip(), loc) for p in default.value.split(",")]
-                default = V(parts, loc)
+        if (ptype.startswith("List<") or ptype == "CommaDelimitedList") and isinstance(
+            default.value, str
+        ):
+            default = V([V(p.strip(), loc) for p in default.value.split(",")], loc)
         # Keep the use site's location: that is where a reader looks.
         return _relocate(default, loc, (f"parameter {name} default",))
 

@@ -166,10 +166,18 @@ class Evaluator:
             body = body[:-1]
         # The closing marker may be indented; drop the indentation left on the last line.
         body = body.rstrip(" \t")
+        indent = 0
         if trim:
             lines = body.split("\n")
             indent = min((len(x) - len(x.lstrip()) for x in lines if x.strip()), default=0)
             body = "\n".join(x[indent:] for x in lines)
+        if "${" not in body and body.lstrip().startswith(("[", "{")):
+            # JSON (container definitions, policies): keep positions inside it.
+            from linter.sources.taskdef import json_value
+
+            located = json_value(body, self.file, loc.line + 1, indent)
+            if located is not None:
+                return located
         return self.template(body, scope, loc)
 
     def _heredoc_template_trim(self, t, scope, loc):
@@ -442,7 +450,9 @@ class Evaluator:
     def _function_call(self, t, scope, loc):
         kids = children(t)
         name = name_of(kids[0])
-        args_node = next((k for k in kids[1:] if isinstance(k, Tree) and k.data == "arguments"), None)
+        args_node = next(
+            (k for k in kids[1:] if isinstance(k, Tree) and k.data == "arguments"), None
+        )
         arg_nodes = children(args_node) if args_node is not None else []
         expand = args_node is not None and any(
             isinstance(c, Token) and c.type == "ELLIPSIS" for c in args_node.children
@@ -477,10 +487,7 @@ class Evaluator:
         return _wrap(result, loc, assumed)
 
     def read_file(self, path_v: V, loc: Loc) -> tuple[str | None, str]:
-        path = str(path_v.value)
-        full = os.path.normpath(os.path.join(self.directory, path))
-        if not full.startswith(os.path.normpath(self.directory)) and not os.path.isfile(full):
-            return None, full
+        full = os.path.normpath(os.path.join(self.directory, str(path_v.value)))
         try:
             with open(full, encoding="utf-8") as fh:
                 return fh.read(), full
@@ -681,11 +688,19 @@ def _file(ev, args, loc):
     content, full = ev.read_file(args[0], loc)
     if content is None:
         return unknown(f"file {args[0].value} is not in scope", loc)
+    if content.lstrip().startswith(("[", "{")) and full.endswith(".json"):
+        from linter.sources.taskdef import json_value
+
+        located = json_value(
+            content, os.path.relpath(full) if not os.path.isabs(ev.directory) else full
+        )
+        if located is not None:
+            return located
     return V(content, loc)
 
 
 def _templatefile(ev, args, loc):
-    content, full = ev.read_file(args[0], loc)
+    content, _ = ev.read_file(args[0], loc)
     if content is None:
         return unknown(f"template {args[0].value} is not in scope", loc)
     variables = args[1] if len(args) > 1 else V({}, loc)

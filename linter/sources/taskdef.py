@@ -26,6 +26,27 @@ def to_value(node, path: str, fallback: Loc) -> V:
     return V(node if not isinstance(node, str) else str(node), here)
 
 
+def json_value(text: str, path: str, first_line: int = 1, indent: int = 0) -> V | None:
+    """JSON embedded in another file (a heredoc, a file() body) as located values.
+
+    `first_line` is the file line of the text's first line; `indent` the columns
+    stripped from each line (a `<<-` heredoc). None when the text is not JSON.
+    """
+    tree, problems = decode(path, text)
+    if problems or tree is None:
+        return None
+    return _shift(to_value(tree, path, Loc(path, 1, 1)), first_line - 1, indent)
+
+
+def _shift(v: V, lines: int, cols: int) -> V:
+    loc = Loc(v.loc.file, v.loc.line + lines, v.loc.column + cols)
+    if isinstance(v.value, list):
+        return V([_shift(x, lines, cols) for x in v.value], loc, v.assumed)
+    if isinstance(v.value, dict):
+        return V({k: _shift(x, lines, cols) for k, x in v.value.items()}, loc, v.assumed)
+    return V(v.value, loc, v.assumed)
+
+
 def is_taskdef(tree) -> bool:
     if not isinstance(tree, dict):
         return False
@@ -59,7 +80,7 @@ def load(path: str, text: str | None = None) -> Loaded:
     tpl.add(
         m.TaskDefinition(
             name,
-            root.loc,
+            Loc(path, 1, 1),  # the whole file is the task definition
             "taskDefinition",
             network_mode=root.get("networkMode"),
             compatibilities=root.get("requiresCompatibilities"),

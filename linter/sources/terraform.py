@@ -502,7 +502,10 @@ def _strategy(blocks: list[V]) -> V | None:
     if not blocks:
         return None
     return V(
-        [V({"CapacityProvider": b.get("capacity_provider") or V(None, b.loc)}, b.loc) for b in blocks],
+        [
+            V({"CapacityProvider": b.get("capacity_provider") or V(None, b.loc)}, b.loc)
+            for b in blocks
+        ],
         blocks[0].loc,
     )
 
