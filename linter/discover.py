@@ -70,6 +70,8 @@ def discover(paths: list[str]) -> list[Unit]:
                             units[(kind, full)] = Unit(kind, full)
         elif path.endswith(".tf"):
             add_tf(os.path.dirname(path) or ".", path)
+        elif path.endswith(".tfvars"):  # values change findings anywhere in the directory
+            add_tf(os.path.dirname(path) or ".", None)
         elif os.path.exists(path):
             kind = sniff(path) if path.endswith(DATA_SUFFIXES) else ""
             if kind or path.endswith(DATA_SUFFIXES):

@@ -19,6 +19,9 @@ from linter.values import Loc, Ref, Unknown, V, unknown
 # Parameter types whose value comes from outside the template whatever the default.
 _EXTERNAL_PARAM = re.compile(r"^(AWS::SSM::Parameter::|List<AWS::EC2::|AWS::EC2::)")
 _SUB_VAR = re.compile(r"\$\{([^}!]+)\}")
+_BRACKET = re.compile(r"[\[\]{}]")
+MAX_NESTING = 500  # PyYAML's C parser overflows the C stack long before Python notices
+MAX_INDENT = 2000
 _DYNAMIC_REF = re.compile(r"\{\{resolve:")
 
 
@@ -30,6 +33,9 @@ def decode(path: str, text: str) -> tuple[Any, list[ParseProblem]]:
     """
     if text.lstrip("\ufeff \t\r\n").startswith(("{", "[")):
         return _decode_json(path, text)
+    too_deep = _too_deep(text)
+    if too_deep:
+        return None, [ParseProblem(too_deep, Loc(path))]
     from cfnlint.decode import decode_str
 
     try:
@@ -41,6 +47,21 @@ def decode(path: str, text: str) -> tuple[Any, list[ParseProblem]]:
         for x in matches
     ]
     return (tree if not problems else None), problems
+
+
+def _too_deep(text: str) -> str | None:
+    """A cheap upper bound on YAML nesting (brackets in strings count too: the bound
+    is far above any real template)."""
+    depth = deepest = 0
+    for mt in _BRACKET.finditer(text):
+        depth += 1 if mt.group() in "[{" else -1
+        deepest = max(deepest, depth)
+    if deepest > MAX_NESTING:
+        return f"document is nested too deeply (more than {MAX_NESTING} levels)"
+    indent = max((len(x) - len(x.lstrip(" ")) for x in text.splitlines()), default=0)
+    if indent > MAX_INDENT:
+        return f"document is indented too deeply ({indent} columns)"
+    return None
 
 
 def _decode_json(path: str, text: str) -> tuple[Any, list[ParseProblem]]:
