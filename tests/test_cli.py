@@ -78,8 +78,10 @@ def test_console_script_and_version() -> None:
 
 
 def test_default_path_is_cwd(in_tmp, capsys) -> None:
-    (in_tmp / "t.json").write_text('{"family": "x", "networkMode": "awsvpc", '
-                                   '"containerDefinitions": [{"name": "a", "portMappings": '
-                                   '[{"containerPort": 80, "hostPort": 81}]}]}')
+    (in_tmp / "t.json").write_text(
+        '{"family": "x", "networkMode": "awsvpc", '
+        '"containerDefinitions": [{"name": "a", "portMappings": '
+        '[{"containerPort": 80, "hostPort": 81}]}]}'
+    )
     assert main(["check"]) == 1
     assert capsys.readouterr().out.startswith("t.json:1:")

@@ -30,7 +30,7 @@ def test_deeply_nested_yaml(in_tmp) -> None:
 
 
 def test_deeply_nested_hcl(in_tmp) -> None:
-    (in_tmp / "main.tf").write_text('locals {\n  x = ' + "[" * 5_000 + "]" * 5_000 + "\n}\n")
+    (in_tmp / "main.tf").write_text("locals {\n  x = " + "[" * 5_000 + "]" * 5_000 + "\n}\n")
     findings = lint(in_tmp)
     assert all(f.rule == "FG000" for f in findings)
 
@@ -59,10 +59,16 @@ def test_unrelated_files_are_ignored(in_tmp) -> None:
 
 def test_other_files_still_linted_after_a_bad_one(in_tmp) -> None:
     (in_tmp / "bad.json").write_text('{"containerDefinitions": [')
-    (in_tmp / "td.json").write_text(json.dumps({
-        "networkMode": "awsvpc",
-        "containerDefinitions": [{"name": "a", "portMappings": [{"containerPort": 1, "hostPort": 2}]}],
-    }))
+    (in_tmp / "td.json").write_text(
+        json.dumps(
+            {
+                "networkMode": "awsvpc",
+                "containerDefinitions": [
+                    {"name": "a", "portMappings": [{"containerPort": 1, "hostPort": 2}]}
+                ],
+            }
+        )
+    )
     assert sorted(f.rule for f in lint(in_tmp)) == ["FG000", "FG091"]
 
 
@@ -84,7 +90,10 @@ def test_corpus_lints_without_traceback(corpus) -> None:
     assert result.units > 90
     fg000 = [f for f in result.findings if f.rule == "FG000"]
     assert [(f.loc.file.split("corpus/")[1], f.loc.line) for f in fg000] == [
-        ("taskdef/aws-samples__amazon-ecs-fullstack-app-terraform/Infrastructure/Templates/taskdef.json", 19)
+        (
+            "taskdef/aws-samples__amazon-ecs-fullstack-app-terraform/Infrastructure/Templates/taskdef.json",
+            19,
+        )
     ]
 
 
@@ -93,5 +102,7 @@ def test_corpus_lints_without_traceback(corpus) -> None:
     ["kibana/kibana_ec2.json", "tomcat/tomcat_ec2.json"],
 )
 def test_corpus_hostport_positives(corpus, needle) -> None:
-    findings = [f for f in engine.run([str(corpus / "taskdef")], RULES).findings if f.rule == "FG091"]
+    findings = [
+        f for f in engine.run([str(corpus / "taskdef")], RULES).findings if f.rule == "FG091"
+    ]
     assert any(f.loc.file.endswith(needle) for f in findings)

@@ -1,0 +1,86 @@
+"""Network facts on their own: answers, and the steps that explain them."""
+
+from __future__ import annotations
+
+from conftest import FIXTURES
+
+from linter import model as m
+from linter.network import IGW, NAT, NO, NONE, UNKNOWN, YES, Network
+from linter.sources import cloudformation, terraform
+
+
+def network(path) -> Network:
+    loaded = (terraform.load if path.is_dir() else cloudformation.load)(str(path))
+    return Network(loaded.template)
+
+
+def test_default_route_none_explained() -> None:
+    net = network(FIXTURES / "FG010" / "cfn_private_subnet_no_nat.yaml")
+    d = net.default_route(net.tpl.get("PrivateSubnet", m.Subnet))
+    assert d.kind == NONE
+    assert [(s.message, s.loc.line) for s in d.steps] == [
+        ("PrivateSubnet is associated with route table PrivateRouteTable", 17),
+        ("route table PrivateRouteTable has no 0.0.0.0/0 route", 14),
+    ]
+    public = net.default_route(net.tpl.get("PublicSubnet", m.Subnet))
+    assert public.kind == IGW and public.target.id == "Igw"
+    assert (
+        public.steps[-1].message
+        == "route table PublicRouteTable sends 0.0.0.0/0 to internet gateway Igw"
+    )
+
+
+def test_nat_behind_gateway_id_is_a_nat() -> None:
+    net = network(FIXTURES / "FG010" / "tf_nat_behind_gateway_id")
+    private = net.tpl.get('aws_subnet.private["a"]', m.Subnet)
+    d = net.default_route(private)
+    assert d.kind == NAT and d.target.id == "aws_nat_gateway.nat"
+    svc = net.tpl.get("aws_ecs_service.app", m.Service)
+    fact, _ = net.internet_egress(svc, private, "FARGATE", "awsvpc")
+    assert fact.answer == YES
+
+
+def test_public_subnet_without_public_ip_is_no() -> None:
+    net = network(FIXTURES / "FG011" / "cfn_public_subnet_no_public_ip.yaml")
+    subnet = net.tpl.get("PublicSubnet", m.Subnet)
+    omitted = net.tpl.get("Omitted", m.Service)
+    fact, route = net.internet_egress(omitted, subnet, "FARGATE", "awsvpc")
+    assert (fact.answer, route.kind, fact.why) == (NO, IGW, "no public IP")
+    enabled = net.tpl.get("Enabled", m.Service)
+    assert net.internet_egress(enabled, subnet, "FARGATE", "awsvpc")[0].answer == YES
+
+
+def test_transit_gateway_is_unknown() -> None:
+    net = network(FIXTURES / "FG010" / "cfn_transit_gateway_and_endpoints.yaml")
+    svc = net.tpl.get("ViaTgw", m.Service)
+    fact, _ = net.internet_egress(svc, net.tpl.get("TgwSubnet", m.Subnet), "FARGATE", "awsvpc")
+    assert fact.answer == UNKNOWN
+
+
+def test_security_group_decisions() -> None:
+    net = network(FIXTURES / "FG041" / "cfn_endpoint_sg_separate_ingress.yaml")
+    endpoint_sg = net.tpl.get("EndpointSg", m.SecurityGroup)
+    assert net.sg_admits([endpoint_sg], 443, {"TaskSg"}, [None])[0] == YES
+    assert net.sg_admits([endpoint_sg], 443, {"Other"}, ["10.0.1.0/24"])[0] == NO
+    assert net.sg_admits([endpoint_sg], 80, {"TaskSg"}, ["10.0.1.0/24"])[0] == NO
+    net = network(FIXTURES / "FG041" / "cfn_endpoint_sg_port_80.yaml")
+    sg = net.tpl.get("EndpointSg", m.SecurityGroup)
+    assert net.sg_admits([sg], 80, set(), ["10.0.1.0/24"])[0] == YES
+    assert net.sg_admits([sg], 80, set(), [None])[0] == UNKNOWN  # subnet CIDR unknown
+    assert net.sg_admits([sg], 443, set(), ["10.0.1.0/24"])[0] == NO
+
+
+def test_launch_type_resolution() -> None:
+    net = network(FIXTURES / "FG030" / "cfn_public_ip_on_ec2.yaml")
+    lt = {s.id: net.launch_type(s)[0] for s in net.tpl.of(m.Service)}
+    assert lt == {
+        "Explicit": "EC2",
+        "ByDefault": "EC2",
+        "ViaAsgProvider": "EC2",
+        "Conditional": None,
+        "Fargate": "FARGATE",
+        "Disabled": "EC2",
+    }
+    net = network(FIXTURES / "FG030" / "cfn_cluster_out_of_scope.yaml")
+    lt = {s.id: net.launch_type(s)[0] for s in net.tpl.of(m.Service)}
+    assert lt == {"Service": None, "FargateByDefault": "FARGATE"}
