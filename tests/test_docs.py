@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 
 import pytest
+from linter.rules import RULES
 
 from linter.findings import SEVERITIES
-from linter.rules import RULES
 
 SECTIONS = [
     "## What it does",
@@ -27,7 +27,7 @@ def test_rule_doc(rule_id: str) -> None:
     assert doc.splitlines()[0].startswith(f"{rule_id} — ")
     positions = [doc.find(s) for s in SECTIONS]
     assert all(p >= 0 for p in positions), (
-        f"missing {[s for s, p in zip(SECTIONS, positions) if p < 0]}"
+        f"missing {[s for s, p in zip(SECTIONS, positions, strict=True) if p < 0]}"
     )
     assert positions == sorted(positions), "sections out of order"
     assert "https://" in doc.split("## References")[1]

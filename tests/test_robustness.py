@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 
 import pytest
+from linter.rules import RULES
 
 from linter import engine
 from linter.cli import main
-from linter.rules import RULES
 
 
 def lint(path) -> list:
