@@ -61,7 +61,7 @@ def discover(paths: list[str]) -> list[Unit]:
             for root, dirs, files in os.walk(path):
                 dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS and not d.startswith("."))
                 if any(f.endswith(".tf") for f in files):
-                    add_tf(root, None)
+                    add_tf(os.path.normpath(root), None)
                 for f in sorted(files):
                     if f.endswith(DATA_SUFFIXES):
                         full = os.path.normpath(os.path.join(root, f))

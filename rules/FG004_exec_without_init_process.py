@@ -89,10 +89,10 @@ def check(ctx: Context) -> Iterator[Finding]:
             if key in seen:
                 continue
             seen.add(key)
-            name = shape(c.name) or "(unnamed)"
+            name = f"'{shape(c.name)}'" if shape(c.name) else f"at line {c.loc.line}"
             yield finding(
                 META,
-                f"ECS Exec is enabled on {p.svc.id} but container '{name}' does not set "
+                f"ECS Exec is enabled on {p.svc.id} but container {name} does not set "
                 "linuxParameters.initProcessEnabled: true; exec sessions will leave "
                 "zombie processes",
                 (flag or c.name or c).loc,

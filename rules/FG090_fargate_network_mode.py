@@ -5,6 +5,10 @@ Finds task definitions that are Fargate-compatible (`RequiresCompatibilities`
 contains `FARGATE`, or a service launches them on Fargate) whose network mode is
 not `awsvpc`. An omitted network mode means `bridge`.
 
+Also notes, as `info`, a `networkMode` key written inside a container
+definition: it is not a container parameter, ECS ignores it, and the task-level
+mode (possibly the default) is what applies.
+
 ## Why is this bad?
 Fargate supports only `awsvpc`. Registering the task definition fails with
 `ClientException: Fargate only supports network mode 'awsvpc'.`, so the stack or
@@ -50,7 +54,7 @@ from linter import model as m
 from linter.findings import Finding, RuleMeta, Step
 from linter.network import task_network_mode
 from linter.rulekit import Context, finding, placements
-from linter.values import text
+from linter.values import shape, text
 
 META = RuleMeta(
     id="FG090",
@@ -67,6 +71,7 @@ def _fargate_compatible(td: m.TaskDefinition) -> bool:
 
 
 def check(ctx: Context) -> Iterator[Finding]:
+    yield from _misplaced(ctx)
     by_service = {p.td.id: p for p in placements(ctx) if p.td and p.launch == "FARGATE"}
     for td in ctx.tpl.of(m.TaskDefinition):
         launcher = by_service.get(td.id)
@@ -92,3 +97,20 @@ def check(ctx: Context) -> Iterator[Finding]:
             assumed=assumed,
             fix="Set the task-level NetworkMode / network_mode / networkMode to awsvpc.",
         )
+
+
+def _misplaced(ctx: Context) -> Iterator[Finding]:
+    for td in ctx.tpl.of(m.TaskDefinition):
+        for c in td.containers or ():
+            if c.network_mode is None:
+                continue
+            mode, _ = task_network_mode(td)
+            yield finding(
+                META,
+                f"networkMode inside container definition '{shape(c.name) or '?'}' is ignored "
+                f"by ECS; the task-level network mode ({mode or 'unknown'}) applies",
+                c.network_mode.loc,
+                td.id,
+                severity="info",
+                fix="Move networkMode to the task definition itself.",
+            )
