@@ -10,7 +10,7 @@ from linter import model as m
 from linter.discover import MAX_BYTES, Unit, discover
 from linter.findings import Finding
 from linter.rulekit import Context
-from linter.sources import Loaded, ParseProblem, read_text
+from linter.sources import Loaded, ParseProblem, read_tree
 from linter.values import Loc
 
 INTERNAL = "INTERNAL"  # a bug of ours, reported as a finding; the run exits 2
@@ -41,24 +41,19 @@ def load_unit(unit: Unit) -> Loaded:
                 )
             ],
         )
-    if unit.kind == m.CFN:
-        return cloudformation.load(unit.path)
-    if unit.kind == m.TASKDEF:
-        return taskdef.load(unit.path)
-    # A named file that did not look like ours: lint it if it turns out to be.
-    text, problem = read_text(unit.path)
-    if problem:
-        return Loaded(None, [problem])
-    if not text.strip():
-        return Loaded(None, [ParseProblem("file is empty", Loc(unit.path))])
-    tree, problems = cloudformation.decode(unit.path, text)
-    if problems or tree is None:
-        return Loaded(None)  # not ours to judge: Helm charts and such do not parse
-    if cloudformation.is_template(tree):
-        return cloudformation.load(unit.path, text)
-    if taskdef.is_taskdef(tree):
-        return taskdef.load(unit.path, text)
-    return Loaded(None)
+    tree, problems = read_tree(unit.path)
+    if unit.kind == "":
+        # A named file that did not look like ours: lint it only if it turns out to be.
+        # Helm charts and such do not parse, and that is not ours to judge.
+        if problems and all(p.syntax for p in problems):
+            return Loaded(None)
+        if not problems and not (cloudformation.is_template(tree) or taskdef.is_taskdef(tree)):
+            return Loaded(None)
+    if problems:
+        return Loaded(None, problems)
+    if unit.kind == m.TASKDEF or (unit.kind == "" and taskdef.is_taskdef(tree)):
+        return taskdef.from_tree(unit.path, tree)
+    return cloudformation.from_tree(unit.path, tree)
 
 
 def _internal(where: str, loc: Loc, exc: BaseException) -> Finding:

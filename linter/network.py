@@ -288,6 +288,16 @@ class Network:
             for r in self.routes_by_table.get(rt.id, [])
         )
 
+    def isolated(self, subnet: m.Subnet) -> m.Vpc | None:
+        """The subnet's VPC when nothing else leads out of it: no IPv6 way out, and a
+        VPC defined in scope with no endpoints at all. None when that is not certain."""
+        if self.ipv6_path(subnet) is not False:
+            return None
+        vpc = self.vpc_of(subnet)
+        if vpc is None or self.endpoints(vpc) != []:
+            return None
+        return vpc
+
     def endpoints(self, vpc: m.Vpc) -> list[m.VpcEndpoint] | None:
         """The VPC's endpoints, or None when others may exist that we cannot place."""
         if self.endpoints_unplaced or "aws_vpc_endpoint" in self.tpl.uncertain:

@@ -8,8 +8,8 @@ from functools import cached_property
 
 from linter import model as m
 from linter.findings import Finding, RuleMeta, Step
-from linter.network import Network
-from linter.values import Loc
+from linter.network import DefaultRoute, Fact, Network
+from linter.values import Loc, V
 
 
 @dataclass
@@ -47,6 +47,14 @@ def placements(ctx: Context) -> Iterator[Placement]:
         launch, a1 = net.launch_type(svc)
         mode, a2 = net.network_mode(svc)
         yield Placement(svc, td, launch, mode if td is not None else None, a1 + a2)
+
+
+def subnet_egress(ctx: Context, p: Placement) -> Iterator[tuple[V, m.Subnet, Fact, DefaultRoute]]:
+    """For each subnet of the placement defined in scope: its internet egress and default
+    route (the scheduler spreads tasks, so every subnet counts)."""
+    for ref, subnet in ctx.net.placement_subnets(p.svc):
+        fact, route = ctx.net.internet_egress(p.svc, subnet, p.launch or "", p.mode)
+        yield ref, subnet, fact, route
 
 
 def finding(

@@ -76,7 +76,7 @@ from collections.abc import Iterator
 
 from linter.findings import Finding, RuleMeta, Step
 from linter.network import NAT, NO, NONE
-from linter.rulekit import Context, finding, placements
+from linter.rulekit import Context, finding, placements, subnet_egress
 
 META = RuleMeta(
     id="FG010",
@@ -92,17 +92,11 @@ def check(ctx: Context) -> Iterator[Finding]:
     for p in placements(ctx):
         if p.launch != "FARGATE":
             continue
-        for ref, subnet in net.placement_subnets(p.svc):
-            egress, route = net.internet_egress(p.svc, subnet, p.launch, p.mode)
+        for ref, subnet, egress, route in subnet_egress(ctx, p):
             if egress.answer != NO or route.kind not in (NONE, NAT):
                 continue
-            if net.ipv6_path(subnet) is not False:
-                continue
-            vpc = net.vpc_of(subnet)
+            vpc = net.isolated(subnet)
             if vpc is None:
-                continue
-            endpoints = net.endpoints(vpc)
-            if endpoints is None or endpoints:
                 continue
             steps = (
                 Step(f"{p.svc.id} places tasks in subnet {subnet.id}", ref.loc),

@@ -63,7 +63,7 @@ from collections.abc import Iterator
 
 from linter.findings import Finding, RuleMeta, Step
 from linter.network import IGW, NAT, NO, NONE
-from linter.rulekit import Context, finding, placements
+from linter.rulekit import Context, finding, placements, subnet_egress
 
 META = RuleMeta(
     id="FG011",
@@ -80,8 +80,7 @@ def check(ctx: Context) -> Iterator[Finding]:
         if p.launch != "FARGATE":
             continue
         public = net.public_ip(p.svc)
-        for ref, subnet in net.placement_subnets(p.svc):
-            egress, route = net.internet_egress(p.svc, subnet, p.launch, p.mode)
+        for ref, subnet, egress, route in subnet_egress(ctx, p):
             into = Step(f"{p.svc.id} places tasks in subnet {subnet.id}", ref.loc)
             if public is True and route.kind in (NONE, NAT):
                 yield finding(
@@ -98,11 +97,8 @@ def check(ctx: Context) -> Iterator[Finding]:
                 continue
             if egress.answer != NO or route.kind != IGW:
                 continue
-            if net.ipv6_path(subnet) is not False:
-                continue
-            vpc = net.vpc_of(subnet)
-            endpoints = net.endpoints(vpc) if vpc is not None else None
-            if endpoints is None or endpoints:
+            vpc = net.isolated(subnet)
+            if vpc is None:
                 continue
             yield finding(
                 META,

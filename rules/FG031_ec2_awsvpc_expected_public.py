@@ -55,7 +55,7 @@ from collections.abc import Iterator
 
 from linter.findings import Finding, RuleMeta, Step
 from linter.network import IGW, NO, YES
-from linter.rulekit import Context, finding, placements
+from linter.rulekit import Context, finding, placements, subnet_egress
 from linter.values import integer
 
 META = RuleMeta(
@@ -68,13 +68,11 @@ META = RuleMeta(
 
 
 def check(ctx: Context) -> Iterator[Finding]:
-    net = ctx.net
     for p in placements(ctx):
         if p.launch != "EC2" or p.mode != "awsvpc":
             continue
         mode_step = Step(f"{p.td.id} uses awsvpc network mode", (p.td.network_mode or p.td).loc)
-        for ref, subnet in net.placement_subnets(p.svc):
-            egress, route = net.internet_egress(p.svc, subnet, p.launch, p.mode)
+        for ref, subnet, egress, route in subnet_egress(ctx, p):
             if egress.answer != NO or route.kind != IGW:
                 continue
             yield finding(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from linter.model import Template
 from linter.values import Loc
@@ -14,6 +15,7 @@ class ParseProblem:
 
     message: str
     loc: Loc
+    syntax: bool = True  # False: the file could not be read at all (bytes, emptiness)
 
 
 @dataclass
@@ -28,7 +30,7 @@ def read_text(path: str) -> tuple[str | None, ParseProblem | None]:
         with open(path, "rb") as fh:
             data = fh.read()
     except OSError as exc:
-        return None, ParseProblem(f"cannot read file: {exc.strerror}", Loc(path))
+        return None, ParseProblem(f"cannot read file: {exc.strerror}", Loc(path), syntax=False)
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -37,5 +39,18 @@ def read_text(path: str) -> tuple[str | None, ParseProblem | None]:
         return None, ParseProblem(
             f"file is not valid UTF-8: byte 0x{data[exc.start]:02x} cannot be decoded",
             Loc(path, line, column),
+            syntax=False,
         )
     return text, None
+
+
+def read_tree(path: str) -> tuple[Any, list[ParseProblem]]:
+    """A YAML or JSON file decoded with cfn-lint (marks kept), or the problems."""
+    text, problem = read_text(path)
+    if problem:
+        return None, [problem]
+    if not text.strip():
+        return None, [ParseProblem("file is empty", Loc(path), syntax=False)]
+    from linter.sources.cloudformation import decode
+
+    return decode(path, text)

@@ -11,7 +11,7 @@ import re
 from typing import Any
 
 from linter import model as m
-from linter.sources import Loaded, ParseProblem, read_text
+from linter.sources import Loaded, ParseProblem, read_tree
 from linter.sources.common import attach_standalone_rules
 from linter.sources.containers import containers
 from linter.values import Loc, Ref, Unknown, V, unknown
@@ -267,16 +267,14 @@ def is_template(tree: Any) -> bool:
     return any(isinstance(r, dict) and isinstance(r.get("Type"), str) for r in res.values())
 
 
-def load(path: str, text: str | None = None) -> Loaded:
-    if text is None:
-        text, problem = read_text(path)
-        if problem:
-            return Loaded(None, [problem])
-    if not text.strip():
-        return Loaded(None, [ParseProblem("file is empty", Loc(path))])
-    tree, problems = decode(path, text)
+def load(path: str) -> Loaded:
+    tree, problems = read_tree(path)
     if problems:
         return Loaded(None, problems)
+    return from_tree(path, tree)
+
+
+def from_tree(path: str, tree: Any) -> Loaded:
     if not is_template(tree):
         return Loaded(None, [ParseProblem("no Resources section with typed resources", Loc(path))])
     return Loaded(build(path, tree))
@@ -501,36 +499,34 @@ def _service(lid, loc, t, p):
     )
 
 
+def _ecs_target(lid: str, t: str, target: V | None) -> m.Service | None:
+    """A scheduled-task target (EventBridge rule or Scheduler schedule)."""
+    ecs = _p(target, "EcsParameters") if target is not None else None
+    if ecs is None:
+        return None
+    return _launcher(
+        lid,
+        ecs.loc,
+        t,
+        ecs,
+        _p(ecs, "NetworkConfiguration"),
+        cluster=_p(target, "Arn"),
+        task_definition=_p(ecs, "TaskDefinitionArn"),
+    )
+
+
 def _events_rule(lid, loc, t, p):
     targets = _p(p, "Targets")
     for i, target in enumerate(targets.items() if targets else ()):
-        ecs = _p(target, "EcsParameters")
-        if ecs is None:
-            continue
-        yield _launcher(
-            f"{lid}.Targets[{i}]",
-            ecs.loc,
-            t,
-            ecs,
-            _p(ecs, "NetworkConfiguration"),
-            cluster=_p(target, "Arn"),
-            task_definition=_p(ecs, "TaskDefinitionArn"),
-        )
+        svc = _ecs_target(f"{lid}.Targets[{i}]", t, target)
+        if svc is not None:
+            yield svc
 
 
 def _schedule(lid, loc, t, p):
-    target = _p(p, "Target")
-    ecs = _p(target, "EcsParameters") if target else None
-    if ecs is not None:
-        yield _launcher(
-            f"{lid}.Target",
-            ecs.loc,
-            t,
-            ecs,
-            _p(ecs, "NetworkConfiguration"),
-            cluster=_p(target, "Arn"),
-            task_definition=_p(ecs, "TaskDefinitionArn"),
-        )
+    svc = _ecs_target(f"{lid}.Target", t, _p(p, "Target"))
+    if svc is not None:
+        yield svc
 
 
 def _task_definition(lid, loc, t, p):

@@ -393,15 +393,9 @@ class Evaluator:
         intro, body = kids[0], kids[1]
         cond = kids[2] if len(kids) > 2 else None
         out = []
-        for inner in self._for_scopes(intro, scope, loc):
+        for inner in self._for_scopes(intro, cond, scope):
             if inner is None:
-                return unknown("for expression over an unknown collection", loc)
-            if cond is not None:
-                c = self.eval(children(cond)[-1], inner)
-                if not c.known:
-                    return unknown("for expression with an unknown condition", loc)
-                if not c.value:
-                    continue
+                return unknown("for expression over unknown values", loc)
             out.append(self.eval(body, inner))
         return V(out, loc)
 
@@ -410,40 +404,38 @@ class Evaluator:
         intro, key_node, val_node = kids[0], kids[1], kids[2]
         cond = next((k for k in kids[3:] if isinstance(k, Tree) and k.data == "for_cond"), None)
         out: dict[str, V] = {}
-        for inner in self._for_scopes(intro, scope, loc):
+        for inner in self._for_scopes(intro, cond, scope):
             if inner is None:
-                return unknown("for expression over an unknown collection", loc)
-            if cond is not None:
-                c = self.eval(children(cond)[-1], inner)
-                if not c.known:
-                    return unknown("for expression with an unknown condition", loc)
-                if not c.value:
-                    continue
+                return unknown("for expression over unknown values", loc)
             k = self.eval(key_node, inner)
             if not k.known or isinstance(k.value, (list, dict, Ref)):
                 return unknown("for expression with an unknown key", loc)
             out[_to_str(k.value)] = self.eval(val_node, inner)
         return V(out, loc)
 
-    def _for_scopes(self, intro, scope, loc):
+    def _for_scopes(self, intro, cond, scope):
+        """A scope per element that passes the `if`; None when the collection or the
+        condition is unknown (the caller then gives up)."""
         names = [str(c.children[0]) for c in children(intro) if isinstance(c, Tree)][:-1]
         coll_node = [c for c in children(intro) if isinstance(c, Tree)][-1]
         coll = self.eval(coll_node, scope)
-        if not coll.known:
+        if not coll.known or not isinstance(coll.value, (dict, list)):
             yield None
             return
         if isinstance(coll.value, dict):
             pairs = [(V(k, coll.loc), v) for k, v in coll.value.items()]
-        elif isinstance(coll.value, list):
-            pairs = [(V(i, coll.loc), v) for i, v in enumerate(coll.value)]
         else:
-            yield None
-            return
+            pairs = [(V(i, coll.loc), v) for i, v in enumerate(coll.value)]
         for k, v in pairs:
-            if len(names) == 1:
-                yield scope.child({names[0]: v})
-            else:
-                yield scope.child({names[0]: k, names[1]: v})
+            inner = scope.child({names[0]: v} if len(names) == 1 else {names[0]: k, names[1]: v})
+            if cond is not None:
+                c = self.eval(children(cond)[-1], inner)
+                if not c.known:
+                    yield None
+                    return
+                if not c.value:
+                    continue
+            yield inner
 
     # -- functions --------------------------------------------------------------------------
 

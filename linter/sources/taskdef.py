@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from linter import model as m
-from linter.sources import Loaded, ParseProblem, read_text
+from linter.sources import Loaded, ParseProblem, read_tree
 from linter.sources.cloudformation import decode, mark
 from linter.sources.containers import containers, key
 from linter.values import Loc, V, unknown
@@ -56,16 +56,14 @@ def is_taskdef(tree) -> bool:
     return isinstance(tree.get("containerDefinitions"), list)
 
 
-def load(path: str, text: str | None = None) -> Loaded:
-    if text is None:
-        text, problem = read_text(path)
-        if problem:
-            return Loaded(None, [problem])
-    if not text.strip():
-        return Loaded(None, [ParseProblem("file is empty", Loc(path))])
-    tree, problems = decode(path, text)
+def load(path: str) -> Loaded:
+    tree, problems = read_tree(path)
     if problems:
         return Loaded(None, problems)
+    return from_tree(path, tree)
+
+
+def from_tree(path: str, tree) -> Loaded:
     if not is_taskdef(tree):
         return Loaded(None, [ParseProblem("no containerDefinitions list", Loc(path))])
     root = to_value(tree, path, Loc(path))
