@@ -1,0 +1,45 @@
+"""Engine behaviour: assumptions downgrade, per-file reporting for Terraform units."""
+
+from __future__ import annotations
+
+import shutil
+
+from conftest import FIXTURES
+
+from linter.engine import run
+from linter.rules import RULES
+
+
+def test_parameter_default_downgrades_and_says_so() -> None:
+    (f,) = run([str(FIXTURES / "FG011" / "cfn_parameter_default.yaml")], RULES).findings
+    assert (f.rule, f.severity, f.loc.line) == ("FG011", "warning", 36)
+    assert f.message.endswith("(assuming parameter PublicIp default)")
+
+
+def test_exported_vpc_downgrades(tmp_path) -> None:
+    src = (FIXTURES / "FG010" / "cfn_main_route_table_fallback.yaml").read_text()
+    p = tmp_path / "t.yaml"
+    p.write_text(src + "Outputs:\n  Vpc:\n    Value: !Ref Vpc\n    Export: {Name: shared-vpc}\n")
+    (f,) = run([str(p)], RULES).findings
+    assert f.severity == "warning" and "Vpc is exported" in f.message
+
+
+def test_named_tf_file_reports_only_that_file(tmp_path) -> None:
+    unit = tmp_path / "net"
+    shutil.copytree(FIXTURES / "FG011" / "tf_public_ip", unit)
+    # Split the fixture: the network in main.tf, the services in svc.tf.
+    main = unit / "main.tf"
+    text = main.read_text()
+    services = text[text.index('resource "aws_ecs_service"') :]
+    main.write_text(text[: text.index('resource "aws_ecs_service"')])
+    (unit / "svc.tf").write_text(services)
+    assert {f.loc.file for f in run([str(unit)], RULES).findings} == {str(unit / "svc.tf")}
+    assert run([str(main)], RULES).findings == []  # the network file itself is clean
+    assert len(run([str(unit / "svc.tf")], RULES).findings) == 2
+
+
+def test_tfvars_pull_in_their_directory(tmp_path) -> None:
+    unit = tmp_path / "mod"
+    shutil.copytree(FIXTURES / "FG010" / "tf_private_no_nat", unit)
+    (unit / "terraform.tfvars").write_text("unused = 1\n")
+    assert [f.rule for f in run([str(unit / "terraform.tfvars")], RULES).findings] == ["FG010"] * 2
