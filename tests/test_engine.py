@@ -5,9 +5,9 @@ from __future__ import annotations
 import shutil
 
 from conftest import FIXTURES
+from linter.rules import RULES
 
 from linter.engine import run
-from linter.rules import RULES
 
 
 def test_parameter_default_downgrades_and_says_so() -> None:
