@@ -168,3 +168,17 @@ def assumptions(*vs: V | None) -> tuple[str, ...]:
         if v is not None:
             out.extend(a for a in v.assumed if a not in out)
     return tuple(out)
+
+
+def ref_ids(v: V | None) -> Iterator[str]:
+    """Every resource id referenced anywhere inside a value."""
+    if v is None:
+        return
+    if isinstance(v.value, Ref):
+        yield v.value.id
+    elif isinstance(v.value, list):
+        for x in v.value:
+            yield from ref_ids(x)
+    elif isinstance(v.value, dict):
+        for x in v.value.values():
+            yield from ref_ids(x)

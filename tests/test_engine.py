@@ -43,3 +43,19 @@ def test_tfvars_pull_in_their_directory(tmp_path) -> None:
     shutil.copytree(FIXTURES / "FG010" / "tf_private_no_nat", unit)
     (unit / "terraform.tfvars").write_text("unused = 1\n")
     assert [f.rule for f in run([str(unit / "terraform.tfvars")], RULES).findings] == ["FG010"] * 2
+
+
+def test_vpc_passed_to_nested_stack_downgrades(tmp_path) -> None:
+    src = (FIXTURES / "FG010" / "cfn_main_route_table_fallback.yaml").read_text()
+    p = tmp_path / "t.yaml"
+    p.write_text(
+        src.replace(
+            "Resources:\n",
+            "Resources:\n  Endpoints:\n    Type: AWS::CloudFormation::Stack\n"
+            "    Properties:\n      TemplateURL: endpoints.yaml\n"
+            "      Parameters: {VpcId: !Ref Vpc}\n",
+            1,
+        )
+    )
+    (f,) = run([str(p)], RULES).findings
+    assert f.severity == "warning" and "Vpc is exported" in f.message

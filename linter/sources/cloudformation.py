@@ -14,7 +14,7 @@ from linter import model as m
 from linter.sources import Loaded, ParseProblem, read_tree
 from linter.sources.common import attach_standalone_rules
 from linter.sources.containers import containers
-from linter.values import Loc, Ref, Unknown, V, unknown
+from linter.values import Loc, Ref, Unknown, V, ref_ids, unknown
 
 # Parameter types whose value comes from outside the template whatever the default.
 _EXTERNAL_PARAM = re.compile(r"^(AWS::SSM::Parameter::|List<AWS::EC2::|AWS::EC2::)")
@@ -301,14 +301,20 @@ def build(path: str, tree: dict) -> m.Template:
 
 
 def _collect_exports(tpl: m.Template, rs: Resolver, tree: dict) -> None:
+    """Resources another stack may extend: those in Outputs (exported, or read by a
+    parent through a nested stack's outputs) and those passed to nested stacks."""
+    shared = []
     outputs = tree.get("Outputs")
-    if not isinstance(outputs, dict):
-        return
-    for out in outputs.values():
-        if isinstance(out, dict) and "Export" in out:
-            v = rs.value(out.get("Value"), Loc(tpl.path))
-            if v is not None and isinstance(v.value, Ref):
-                tpl.exported.add(v.value.id)
+    for out in outputs.values() if isinstance(outputs, dict) else ():
+        if isinstance(out, dict):
+            shared.append(out.get("Value"))
+    for body in rs.resources.values():
+        if isinstance(body, dict) and body.get("Type") == "AWS::CloudFormation::Stack":
+            props = body.get("Properties")
+            shared.append(props.get("Parameters") if isinstance(props, dict) else None)
+    for node in shared:
+        v = rs.value(node, Loc(tpl.path)) if node is not None else None
+        tpl.exported.update(ref_ids(v))
 
 
 # -- resource builders ---------------------------------------------------------------

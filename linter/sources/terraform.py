@@ -18,7 +18,7 @@ from linter.sources import Loaded, ParseProblem, read_text
 from linter.sources.common import attach_standalone_rules, ref_id
 from linter.sources.containers import containers
 from linter.sources.hcl_eval import RESOURCE_KEY, Evaluator, Scope, children, name_of
-from linter.values import Loc, Ref, V, unknown
+from linter.values import Loc, Ref, V, ref_ids, unknown
 
 MAX_INSTANCES = 1000  # count/for_each larger than this is treated as unknown
 
@@ -255,24 +255,10 @@ def load(directory: str) -> Loaded:
 
 
 def _collect_output(unit: Unit, tpl: m.Template, b: Block) -> None:
+    """A module's outputs feed its caller, which may extend what they name."""
     node = unit.meta_arg(b, "value")
-    if node is None:
-        return
-    v = unit.eval_in(node, b.file, Scope())
-    for x in _flat(v):
-        if isinstance(x.value, Ref):
-            tpl.exported.add(x.value.id)
-
-
-def _flat(v: V):
-    if isinstance(v.value, list):
-        for x in v.value:
-            yield from _flat(x)
-    elif isinstance(v.value, dict):
-        for x in v.value.values():
-            yield from _flat(x)
-    else:
-        yield v
+    if node is not None:
+        tpl.exported.update(ref_ids(unit.eval_in(node, b.file, Scope())))
 
 
 def build_resource(unit: Unit, tpl: m.Template, b: Block) -> None:
