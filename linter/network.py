@@ -104,7 +104,10 @@ class Network:
 
     def exported(self, res: m.Resource) -> tuple[str, ...]:
         if res.id in self.tpl.exported:
-            return (f"{res.id} is exported, so another stack or module may change it",)
+            return (
+                f"{res.id} is shared as an output or with a nested stack, so another stack "
+                "or module may extend it",
+            )
         return ()
 
     def subnet(self, v: V) -> m.Subnet | None:

@@ -21,7 +21,7 @@ def test_exported_vpc_downgrades(tmp_path) -> None:
     p = tmp_path / "t.yaml"
     p.write_text(src + "Outputs:\n  Vpc:\n    Value: !Ref Vpc\n    Export: {Name: shared-vpc}\n")
     (f,) = run([str(p)], RULES).findings
-    assert f.severity == "warning" and "Vpc is exported" in f.message
+    assert f.severity == "warning" and "Vpc is shared as an output" in f.message
 
 
 def test_named_tf_file_reports_only_that_file(tmp_path) -> None:
@@ -58,4 +58,4 @@ def test_vpc_passed_to_nested_stack_downgrades(tmp_path) -> None:
         )
     )
     (f,) = run([str(p)], RULES).findings
-    assert f.severity == "warning" and "Vpc is exported" in f.message
+    assert f.severity == "warning" and "Vpc is shared as an output" in f.message
