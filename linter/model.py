@@ -234,6 +234,9 @@ class Template:
     # source types with instances we could not count (unknown count/for_each):
     # absence of such a resource can never be concluded
     uncertain: set[str] = field(default_factory=set)
+    # source types with instances dropped by count = 0 / empty for_each resting on
+    # assumptions (a variable default): absence of such a resource is assumed too
+    dropped: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     def add(self, r: Resource) -> None:
         self.resources[r.id] = r

@@ -102,6 +102,10 @@ class Network:
 
     # -- small lookups ----------------------------------------------------------------------
 
+    def dropped(self, *types: str) -> tuple[str, ...]:
+        """Assumptions under which resources of these types were left out (count = 0)."""
+        return tuple(a for t in types for a in self.tpl.dropped.get(t, ()))
+
     def exported(self, res: m.Resource) -> tuple[str, ...]:
         if res.id in self.tpl.exported:
             return (
@@ -238,7 +242,7 @@ class Network:
 
     def default_route(self, subnet: m.Subnet) -> DefaultRoute:
         rt, status, steps = self.route_table(subnet)
-        assumed = self.exported(subnet)
+        assumed = self.exported(subnet) + self.dropped(*_ROUTING_TYPES)
         if status == UNKNOWN:
             return DefaultRoute(UNKNOWN, steps)
         if rt is None:  # CFN main table: only the local route
@@ -300,6 +304,9 @@ class Network:
         if vpc is None or self.endpoints(vpc) != []:
             return None
         return vpc
+
+    def isolation_assumed(self, vpc: m.Vpc) -> tuple[str, ...]:
+        return self.exported(vpc) + self.dropped("aws_vpc_endpoint")
 
     def endpoints(self, vpc: m.Vpc) -> list[m.VpcEndpoint] | None:
         """The VPC's endpoints, or None when others may exist that we cannot place."""
@@ -379,6 +386,15 @@ class Network:
         return answer, None
 
 
+_ROUTING_TYPES = (
+    "aws_route",
+    "aws_route_table",
+    "aws_route_table_association",
+    "aws_main_route_table_association",
+    "aws_default_route_table",
+    "aws_nat_gateway",
+    "aws_internet_gateway",
+)
 _SG_RULE_TYPES = (
     "aws_security_group_rule",
     "aws_vpc_security_group_ingress_rule",

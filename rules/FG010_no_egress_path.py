@@ -111,7 +111,7 @@ def check(ctx: Context) -> Iterator[Finding]:
                 ref.loc,
                 p.svc.id,
                 path=steps,
-                assumed=p.assumed + egress.assumed + net.exported(vpc),
+                assumed=p.assumed + egress.assumed + net.isolation_assumed(vpc),
                 fix="Route 0.0.0.0/0 to a public NAT gateway, use a public subnet with "
                 "AssignPublicIp ENABLED, or add the VPC endpoints the tasks need.",
             )

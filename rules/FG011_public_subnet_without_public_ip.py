@@ -108,7 +108,7 @@ def check(ctx: Context) -> Iterator[Finding]:
                 ref.loc,
                 p.svc.id,
                 path=(into, *egress.steps, Step(f"VPC {vpc.id} has no VPC endpoints", vpc.loc)),
-                assumed=p.assumed + egress.assumed + net.exported(vpc),
+                assumed=p.assumed + egress.assumed + net.isolation_assumed(vpc),
                 fix="Set AssignPublicIp: ENABLED (assign_public_ip = true), or use private "
                 "subnets routed to a NAT gateway.",
             )

@@ -59,3 +59,8 @@ def test_vpc_passed_to_nested_stack_downgrades(tmp_path) -> None:
     )
     (f,) = run([str(p)], RULES).findings
     assert f.severity == "warning" and "Vpc is shared as an output" in f.message
+
+
+def test_resource_dropped_by_default_count_is_an_assumption() -> None:
+    (f,) = run([str(FIXTURES / "FG010" / "tf_nat_disabled_by_default")], RULES).findings
+    assert f.severity == "warning" and "variable enable_nat default" in f.message

@@ -277,6 +277,8 @@ def build_resource(unit: Unit, tpl: m.Template, b: Block) -> None:
         instances = [v]
     else:
         instances = list(v.value.values())
+    if not instances and v.assumed:
+        tpl.dropped[rtype] = tuple(dict.fromkeys(tpl.dropped.get(rtype, ()) + v.assumed))
     for inst in instances:
         rid = inst.value[RESOURCE_KEY].value
         for res in builder(rid, b.loc, rtype, inst, unit):
