@@ -550,12 +550,8 @@ def _wrap(x: Any, loc: Loc, assumed: tuple[str, ...] = ()) -> V:
     return V(x, loc, assumed)
 
 
-def _eq(a, b):
-    return a == b
-
-
 _BINOPS: dict[str, Callable[[Any, Any], Any]] = {
-    "==": _eq,
+    "==": lambda a, b: a == b,
     "!=": lambda a, b: a != b,
     "<": lambda a, b: a < b,
     ">": lambda a, b: a > b,
