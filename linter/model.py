@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TypeVar
 
-from linter.values import Loc, V
+from linter.values import Loc, V, ref_id
 
 CFN = "cloudformation"
 TERRAFORM = "terraform"
@@ -247,3 +247,8 @@ class Template:
     def get(self, rid: str, cls: type[R]) -> R | None:
         r = self.resources.get(rid)
         return r if isinstance(r, cls) else None
+
+    def deref(self, v: V | None, cls: type[R]) -> R | None:
+        """The resource of that type a value refers to, when it is defined here."""
+        rid = ref_id(v)
+        return self.get(rid, cls) if rid else None

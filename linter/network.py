@@ -18,7 +18,7 @@ from functools import cached_property
 
 from linter import model as m
 from linter.findings import Step
-from linter.values import Loc, Ref, V, assumptions, integer, is_unknown, shape, text, truth
+from linter.values import Loc, V, assumptions, integer, is_unknown, ref_id, shape, text, truth
 
 YES, NO, UNKNOWN = "yes", "no", "unknown"
 
@@ -45,10 +45,6 @@ class DefaultRoute:
     route: m.Route | None = None
     target: m.Resource | None = None
     route_table: m.RouteTable | None = None
-
-
-def ref_id(v: V | None) -> str | None:
-    return v.value.id if v is not None and isinstance(v.value, Ref) else None
 
 
 def _is_cidr(v: V | None, cidr: str) -> bool:
@@ -95,8 +91,7 @@ class Network:
             if rt.main and ref_id(rt.vpc):
                 self.main_tables[ref_id(rt.vpc)] = rt
         for a in tpl.of(m.MainRouteTableAssociation):
-            vid, rid = ref_id(a.vpc), ref_id(a.route_table)
-            rt = self.tpl.get(rid, m.RouteTable) if rid else None
+            vid, rt = ref_id(a.vpc), self.tpl.deref(a.route_table, m.RouteTable)
             if vid and rt:
                 self.main_tables[vid] = rt
 
@@ -114,21 +109,11 @@ class Network:
             )
         return ()
 
-    def subnet(self, v: V) -> m.Subnet | None:
-        rid = ref_id(v)
-        return self.tpl.get(rid, m.Subnet) if rid else None
-
     def vpc_of(self, subnet: m.Subnet) -> m.Vpc | None:
-        vid = ref_id(subnet.vpc)
-        return self.tpl.get(vid, m.Vpc) if vid else None
+        return self.tpl.deref(subnet.vpc, m.Vpc)
 
     def task_definition(self, svc: m.Service) -> m.TaskDefinition | None:
-        rid = ref_id(svc.task_definition)
-        return self.tpl.get(rid, m.TaskDefinition) if rid else None
-
-    def cluster(self, svc: m.Service) -> m.Cluster | None:
-        rid = ref_id(svc.cluster)
-        return self.tpl.get(rid, m.Cluster) if rid else None
+        return self.tpl.deref(svc.task_definition, m.TaskDefinition)
 
     @cached_property
     def cluster_strategies(self) -> dict[str, V]:
@@ -151,7 +136,7 @@ class Network:
             return (lt.upper() if lt else None), svc.launch_type.assumed
         if svc.strategy is not None:
             return self._strategy_type(svc.strategy), svc.strategy.assumed
-        cluster = self.cluster(svc)
+        cluster = self.tpl.deref(svc.cluster, m.Cluster)
         if cluster is None:
             return None, ()
         if "aws_ecs_cluster_capacity_providers" in self.tpl.uncertain:
@@ -171,7 +156,7 @@ class Network:
             name = text(cp)
             if name in ("FARGATE", "FARGATE_SPOT"):
                 kinds.add("FARGATE")
-            elif ref_id(cp) and self.tpl.get(ref_id(cp), m.CapacityProvider):
+            elif self.tpl.deref(cp, m.CapacityProvider):
                 kinds.add("EC2")
             else:
                 return None
@@ -194,7 +179,7 @@ class Network:
             return []
         out = []
         for v in svc.subnets.items():
-            s = self.subnet(v)
+            s = self.tpl.deref(v, m.Subnet)
             if s is not None:
                 out.append((v, s))
         return out
@@ -207,8 +192,7 @@ class Network:
         assocs = self.assoc_by_subnet.get(subnet.id, [])
         if len(assocs) == 1:
             a = assocs[0]
-            rid = ref_id(a.route_table)
-            rt = self.tpl.get(rid, m.RouteTable) if rid else None
+            rt = self.tpl.deref(a.route_table, m.RouteTable)
             if rt is None:
                 return None, UNKNOWN, ()
             return (
@@ -350,7 +334,7 @@ class Network:
                     f"NAT gateway {nat.id} is private: it cannot reach the internet", nat.loc
                 )
                 return Fact(NO, (*d.steps, step), d.assumed, "private NAT"), d
-            nat_subnet = self.subnet(nat.subnet) if nat.subnet is not None else None
+            nat_subnet = self.tpl.deref(nat.subnet, m.Subnet)
             if nat_subnet is not None and self.default_route(nat_subnet).kind == IGW:
                 return Fact(YES, d.steps, d.assumed), d
             return Fact(UNKNOWN, d.steps), d
@@ -359,8 +343,7 @@ class Network:
     # -- security groups ------------------------------------------------------------------------
 
     def security_group(self, v: V) -> m.SecurityGroup | None:
-        rid = ref_id(v)
-        return self.tpl.get(rid, m.SecurityGroup) if rid else None
+        return self.tpl.deref(v, m.SecurityGroup)
 
     def sg_admits(
         self,
@@ -503,5 +486,5 @@ def endpoint_service(ep: m.VpcEndpoint) -> str | None:
     return match.group(1) if match else None
 
 
-def subnet_cidrs(net: Network, subnets: list[m.Subnet]) -> list[str | None]:
-    return [text(s.cidr) if s.cidr is not None else None for s in subnets]
+def subnet_cidrs(subnets: list[m.Subnet]) -> list[str | None]:
+    return [text(s.cidr) for s in subnets]

@@ -170,6 +170,11 @@ def assumptions(*vs: V | None) -> tuple[str, ...]:
     return tuple(out)
 
 
+def ref_id(v: V | None) -> str | None:
+    """The resource id a value refers to, if it is a reference."""
+    return v.value.id if v is not None and isinstance(v.value, Ref) else None
+
+
 def ref_ids(v: V | None) -> Iterator[str]:
     """Every resource id referenced anywhere inside a value."""
     if v is None:

@@ -113,7 +113,7 @@ def check(ctx: Context) -> Iterator[Finding]:
         if tasks is None:
             continue
         sources, default_sg = tasks
-        cidrs = subnet_cidrs(net, [s for _, s in placed])
+        cidrs = subnet_cidrs([s for _, s in placed])
         for ep in net.endpoints_by_vpc.get(vpc.id, []):
             svc_name = endpoint_service(ep)
             if svc_name not in wanted:

@@ -5,12 +5,6 @@ from __future__ import annotations
 import dataclasses
 
 from linter import model as m
-from linter.values import Ref
-
-
-def ref_id(v) -> str | None:
-    """The resource id a value refers to, if it is a reference."""
-    return v.value.id if v is not None and isinstance(v.value, Ref) else None
 
 
 def attach_standalone_rules(tpl: m.Template) -> None:
@@ -20,8 +14,7 @@ def attach_standalone_rules(tpl: m.Template) -> None:
     """
     for rule_res in tpl.of(m.StandaloneSgRule):
         rule = rule_res.rule
-        gid = ref_id(rule.group) if rule else None
-        sg = tpl.get(gid, m.SecurityGroup) if gid else None
+        sg = tpl.deref(rule.group, m.SecurityGroup) if rule else None
         if sg is None:
             continue
         if rule.direction == "ingress":

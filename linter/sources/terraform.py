@@ -15,7 +15,7 @@ from typing import Any
 
 from linter import model as m
 from linter.sources import Loaded, ParseProblem, read_text
-from linter.sources.common import attach_standalone_rules, ref_id
+from linter.sources.common import attach_standalone_rules
 from linter.sources.containers import containers
 from linter.sources.hcl_eval import RESOURCE_KEY, Evaluator, Scope, children, name_of
 from linter.values import Loc, Ref, V, ref_ids, unknown
@@ -637,8 +637,7 @@ def fold_associations(tpl: m.Template) -> None:
     import dataclasses
 
     for a in tpl.of(m.EndpointAssociation):
-        eid = ref_id(a.endpoint)
-        ep = tpl.get(eid, m.VpcEndpoint) if eid else None
+        ep = tpl.deref(a.endpoint, m.VpcEndpoint)
         if ep is None:
             continue
         for field, extra in (
