@@ -90,6 +90,9 @@ class Network:
         for rt in tpl.of(m.RouteTable):
             if rt.main and ref_id(rt.vpc):
                 self.main_tables[ref_id(rt.vpc)] = rt
+        # Per-subnet answers every rule asks for: computed once.
+        self._tables: dict[str, tuple[m.RouteTable | None, str, tuple[Step, ...]]] = {}
+        self._defaults: dict[str, DefaultRoute] = {}
         for a in tpl.of(m.MainRouteTableAssociation):
             vid, rt = ref_id(a.vpc), self.tpl.deref(a.route_table, m.RouteTable)
             if vid and rt:
@@ -189,6 +192,11 @@ class Network:
     def route_table(self, subnet: m.Subnet) -> tuple[m.RouteTable | None, str, tuple[Step, ...]]:
         """(table, status, steps): status is 'explicit', 'main' (CFN: local route only) or
         UNKNOWN."""
+        if subnet.id not in self._tables:
+            self._tables[subnet.id] = self._route_table(subnet)
+        return self._tables[subnet.id]
+
+    def _route_table(self, subnet: m.Subnet) -> tuple[m.RouteTable | None, str, tuple[Step, ...]]:
         assocs = self.assoc_by_subnet.get(subnet.id, [])
         if len(assocs) == 1:
             a = assocs[0]
@@ -225,6 +233,11 @@ class Network:
         return None, "main", (step,)
 
     def default_route(self, subnet: m.Subnet) -> DefaultRoute:
+        if subnet.id not in self._defaults:
+            self._defaults[subnet.id] = self._default_route(subnet)
+        return self._defaults[subnet.id]
+
+    def _default_route(self, subnet: m.Subnet) -> DefaultRoute:
         rt, status, steps = self.route_table(subnet)
         assumed = self.exported(subnet) + self.dropped(*_ROUTING_TYPES)
         if status == UNKNOWN:
