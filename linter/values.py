@@ -8,7 +8,7 @@ assumptions (such as a parameter default) it rests on.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -168,6 +168,16 @@ def assumptions(*vs: V | None) -> tuple[str, ...]:
         if v is not None:
             out.extend(a for a in v.assumed if a not in out)
     return tuple(out)
+
+
+def rebuild(v: V, node: Callable[[V], V]) -> V:
+    """Apply `node` to a value and to everything inside it, children first."""
+    inner = v.value
+    if isinstance(inner, list):
+        inner = [rebuild(x, node) for x in inner]
+    elif isinstance(inner, dict):
+        inner = {k: rebuild(x, node) for k, x in inner.items()}
+    return node(V(inner, v.loc, v.assumed))
 
 
 def ref_id(v: V | None) -> str | None:

@@ -742,8 +742,7 @@ FUNCTIONS: dict[str, Callable[[Evaluator, list[V], Loc], Any]] = {
     "length": _length,
     "coalesce": _coalesce,
     "compact": _compact,
-    "try": _identity,
-    "can": _identity,
+    "can": _identity,  # answered in _function_call; `try` never reaches this table
     "tolist": _identity,
     "toset": _identity,
     "tomap": _identity,

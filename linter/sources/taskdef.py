@@ -9,7 +9,7 @@ from linter import model as m
 from linter.sources import Loaded, ParseProblem, read_tree
 from linter.sources.cloudformation import decode, mark
 from linter.sources.containers import containers, key
-from linter.values import Loc, V, unknown
+from linter.values import Loc, V, rebuild, unknown
 
 # Placeholders that deploy tooling fills in: <X>, {{X}}, ${X}, #{X}.
 _PLACEHOLDER = re.compile(r"<[A-Za-z0-9_.\- ]+>|\{\{[^}]*\}\}|\$\{[^}]*\}|#\{[^}]*\}")
@@ -39,12 +39,10 @@ def json_value(text: str, path: str, first_line: int = 1, indent: int = 0) -> V 
 
 
 def _shift(v: V, lines: int, cols: int) -> V:
-    loc = Loc(v.loc.file, v.loc.line + lines, v.loc.column + cols)
-    if isinstance(v.value, list):
-        return V([_shift(x, lines, cols) for x in v.value], loc, v.assumed)
-    if isinstance(v.value, dict):
-        return V({k: _shift(x, lines, cols) for k, x in v.value.items()}, loc, v.assumed)
-    return V(v.value, loc, v.assumed)
+    def move(n: V) -> V:
+        return V(n.value, Loc(n.loc.file, n.loc.line + lines, n.loc.column + cols), n.assumed)
+
+    return rebuild(v, move)
 
 
 def is_taskdef(tree) -> bool:

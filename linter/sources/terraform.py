@@ -18,7 +18,7 @@ from linter.sources import Loaded, ParseProblem, read_text
 from linter.sources.common import attach_standalone_rules
 from linter.sources.containers import containers
 from linter.sources.hcl_eval import RESOURCE_KEY, Evaluator, Scope, children, name_of
-from linter.values import Loc, Ref, V, ref_ids, unknown
+from linter.values import Loc, Ref, V, rebuild, ref_ids, unknown
 
 MAX_INSTANCES = 1000  # count/for_each larger than this is treated as unknown
 
@@ -215,11 +215,7 @@ class Unit:
 
 def _assume(v: V, why: str) -> V:
     """Tag a value, and everything inside it, as resting on an assumption."""
-    if isinstance(v.value, list):
-        return V([_assume(x, why) for x in v.value], v.loc, (*v.assumed, why))
-    if isinstance(v.value, dict):
-        return V({k: _assume(x, why) for k, x in v.value.items()}, v.loc, (*v.assumed, why))
-    return V(v.value, v.loc, (*v.assumed, why))
+    return rebuild(v, lambda n: V(n.value, n.loc, (*n.assumed, why)))
 
 
 def load(directory: str) -> Loaded:
