@@ -236,3 +236,21 @@ def test_taskdef_placeholders_and_describe_shape(tmp_path) -> None:
     assert td.id == "f" and td.network_mode.value == "awsvpc"
     (c,) = td.containers
     assert not c.name.known and not c.image.known and c.image.loc.line == 2
+
+
+def test_tf_function_results_keep_assumptions_inside(tmp_path) -> None:
+    tpl = tf(
+        tmp_path,
+        {
+            "main.tf": """\
+        variable "subnets" { default = "subnet-a,subnet-b" }
+        resource "aws_ecs_service" "s" {
+          network_configuration {
+            subnets = split(",", var.subnets)
+          }
+        }
+        """
+        },
+    )
+    (first, _) = tpl.get("aws_ecs_service.s", m.Service).subnets.value
+    assert first.value == "subnet-a" and first.assumed == ("variable subnets default",)

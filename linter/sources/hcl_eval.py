@@ -476,7 +476,7 @@ class Evaluator:
         if isinstance(result, V):
             return result
         assumed = tuple(dict.fromkeys(a for x in args for a in x.assumed))
-        return _wrap(result, loc, assumed)
+        return wrap(result, loc, assumed)
 
     def read_file(self, path_v: V, loc: Loc) -> tuple[str | None, str]:
         full = os.path.normpath(os.path.join(self.directory, str(path_v.value)))
@@ -538,13 +538,14 @@ def _to_str(x: Any) -> str:
     return str(x)
 
 
-def _wrap(x: Any, loc: Loc, assumed: tuple[str, ...] = ()) -> V:
+def wrap(x: Any, loc: Loc, assumed: tuple[str, ...] = ()) -> V:
+    """Plain data as values at one location; every level rests on `assumed`."""
     if isinstance(x, V):
         return x
     if isinstance(x, list):
-        return V([_wrap(i, loc) for i in x], loc, assumed)
+        return V([wrap(i, loc, assumed) for i in x], loc, assumed)
     if isinstance(x, dict):
-        return V({str(k): _wrap(i, loc) for k, i in x.items()}, loc, assumed)
+        return V({str(k): wrap(i, loc, assumed) for k, i in x.items()}, loc, assumed)
     if isinstance(x, Unknown):
         return V(x, loc)
     return V(x, loc, assumed)
@@ -669,7 +670,7 @@ def _identity(ev, args, loc):
 
 
 def _jsondecode(ev, args, loc):
-    return _wrap(json.loads(args[0].value), loc)
+    return wrap(json.loads(args[0].value), loc)
 
 
 def _file(ev, args, loc):

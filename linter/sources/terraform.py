@@ -17,7 +17,7 @@ from linter import model as m
 from linter.sources import Loaded, ParseProblem, read_text
 from linter.sources.common import attach_standalone_rules
 from linter.sources.containers import containers
-from linter.sources.hcl_eval import RESOURCE_KEY, Evaluator, Scope, children, name_of
+from linter.sources.hcl_eval import RESOURCE_KEY, Evaluator, Scope, children, name_of, wrap
 from linter.values import Loc, Ref, V, rebuild, ref_ids, unknown
 
 MAX_INSTANCES = 1000  # count/for_each larger than this is treated as unknown
@@ -588,15 +588,7 @@ def decode_json_string(v: V) -> V:
         data = json.loads(v.value)
     except ValueError:
         return unknown("container definitions are not valid JSON", v.loc)
-
-    def wrap(x: Any) -> V:
-        if isinstance(x, list):
-            return V([wrap(i) for i in x], v.loc, v.assumed)
-        if isinstance(x, dict):
-            return V({str(k): wrap(i) for k, i in x.items()}, v.loc, v.assumed)
-        return V(x, v.loc, v.assumed)
-
-    return wrap(data)
+    return wrap(data, v.loc, v.assumed)
 
 
 _BUILDERS = {
