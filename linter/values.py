@@ -162,6 +162,12 @@ def plain(v: V | None) -> Any:
     return v.value
 
 
+def same(a: V, b: V) -> bool:
+    """Two known values that are equal once locations are stripped (both branches of a
+    condition alike, so the condition does not matter)."""
+    return a.known and b.known and plain(a) == plain(b)
+
+
 def assumptions(*vs: V | None) -> tuple[str, ...]:
     out: list[str] = []
     for v in vs:

@@ -14,7 +14,7 @@ from linter import model as m
 from linter.sources import Loaded, ParseProblem, read_tree
 from linter.sources.common import attach_standalone_rules
 from linter.sources.containers import containers
-from linter.values import Loc, Ref, Unknown, V, ref_ids, unknown
+from linter.values import Loc, Ref, Unknown, V, rebuild, ref_ids, same, unknown
 
 # Parameter types whose value comes from outside the template whatever the default.
 _EXTERNAL_PARAM = re.compile(r"^(AWS::SSM::Parameter::|List<AWS::EC2::|AWS::EC2::)")
@@ -147,7 +147,7 @@ class Resolver:
             if isinstance(arg, list) and len(arg) == 3:
                 a, b = self.value(arg[1], loc), self.value(arg[2], loc)
                 # Both branches alike: the condition does not matter.
-                if a is not None and b is not None and _same(a, b):
+                if a is not None and b is not None and same(a, b):
                     return a
             return unknown(f"Fn::If on condition {_first(arg)}", loc)
         if fn == "Fn::Join":
@@ -247,17 +247,8 @@ def _first(arg: Any) -> str:
     return str(arg[0]) if isinstance(arg, list) and arg else "?"
 
 
-def _same(a: V, b: V) -> bool:
-    from linter.values import plain
-
-    pa, pb = plain(a), plain(b)
-    return a.known and b.known and pa == pb and "Unknown" not in repr(pa)
-
-
 def _relocate(v: V, loc: Loc, assumed: tuple[str, ...]) -> V:
-    if isinstance(v.value, list):
-        return V([_relocate(x, loc, assumed) for x in v.value], loc, assumed)
-    return V(v.value, loc, assumed + v.assumed)
+    return rebuild(v, lambda n: V(n.value, loc, assumed + n.assumed))
 
 
 def is_template(tree: Any) -> bool:

@@ -17,7 +17,7 @@ from typing import Any
 
 from lark import Token, Tree
 
-from linter.values import Loc, Ref, Unknown, V, plain, unknown
+from linter.values import Loc, Ref, Unknown, V, plain, same, unknown
 
 _SKIP = {"new_line_or_comment"}
 _PUNCT = {
@@ -239,7 +239,7 @@ class Evaluator:
             chosen = self.eval(a if c.value else b, scope)
             return V(chosen.value, chosen.loc, tuple(dict.fromkeys(c.assumed + chosen.assumed)))
         va, vb = self.eval(a, scope), self.eval(b, scope)
-        if va.known and vb.known and plain(va) == plain(vb):
+        if same(va, vb):
             return va
         return unknown("conditional on an unknown value", loc)
 
