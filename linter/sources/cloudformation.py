@@ -311,22 +311,18 @@ def _collect_exports(tpl: m.Template, rs: Resolver, tree: dict) -> None:
 # -- resource builders ---------------------------------------------------------------
 
 
-def _p(v: V, *keys: str) -> V | None:
-    return v.get(*keys)
-
-
 def _vpc(lid, loc, t, p):
     yield m.Vpc(
-        lid, loc, t, _p(p, "CidrBlock"), _p(p, "EnableDnsSupport"), _p(p, "EnableDnsHostnames")
+        lid, loc, t, p.get("CidrBlock"), p.get("EnableDnsSupport"), p.get("EnableDnsHostnames")
     )
 
 
 def _subnet(lid, loc, t, p):
-    yield m.Subnet(lid, loc, t, _p(p, "VpcId"), _p(p, "CidrBlock"), _p(p, "Ipv6CidrBlock"))
+    yield m.Subnet(lid, loc, t, p.get("VpcId"), p.get("CidrBlock"), p.get("Ipv6CidrBlock"))
 
 
 def _route_table(lid, loc, t, p):
-    yield m.RouteTable(lid, loc, t, _p(p, "VpcId"))
+    yield m.RouteTable(lid, loc, t, p.get("VpcId"))
 
 
 _ROUTE_TARGETS = (
@@ -345,23 +341,23 @@ _ROUTE_TARGETS = (
 
 
 def _route(lid, loc, t, p):
-    attr = next((a for a in _ROUTE_TARGETS if _p(p, a) is not None), "")
+    attr = next((a for a in _ROUTE_TARGETS if p.get(a) is not None), "")
     yield m.Route(
         lid,
         loc,
         t,
-        route_table=_p(p, "RouteTableId"),
-        destination=_p(p, "DestinationCidrBlock"),
-        destination_v6=_p(p, "DestinationIpv6CidrBlock"),
-        destination_prefix_list=_p(p, "DestinationPrefixListId"),
+        route_table=p.get("RouteTableId"),
+        destination=p.get("DestinationCidrBlock"),
+        destination_v6=p.get("DestinationIpv6CidrBlock"),
+        destination_prefix_list=p.get("DestinationPrefixListId"),
         target_attr=attr,
-        target=_p(p, attr) if attr else None,
+        target=p.get(attr) if attr else None,
     )
 
 
 def _rt_assoc(lid, loc, t, p):
     yield m.RouteTableAssociation(
-        lid, loc, t, _p(p, "RouteTableId"), _p(p, "SubnetId"), _p(p, "GatewayId")
+        lid, loc, t, p.get("RouteTableId"), p.get("SubnetId"), p.get("GatewayId")
     )
 
 
@@ -370,12 +366,12 @@ def _igw(lid, loc, t, p):
 
 
 def _attachment(lid, loc, t, p):
-    if _p(p, "InternetGatewayId") is not None:
-        yield m.GatewayAttachment(lid, loc, t, _p(p, "VpcId"), _p(p, "InternetGatewayId"))
+    if p.get("InternetGatewayId") is not None:
+        yield m.GatewayAttachment(lid, loc, t, p.get("VpcId"), p.get("InternetGatewayId"))
 
 
 def _nat(lid, loc, t, p):
-    yield m.NatGateway(lid, loc, t, _p(p, "SubnetId"), _p(p, "ConnectivityType"))
+    yield m.NatGateway(lid, loc, t, p.get("SubnetId"), p.get("ConnectivityType"))
 
 
 def _endpoint(lid, loc, t, p):
@@ -383,13 +379,13 @@ def _endpoint(lid, loc, t, p):
         lid,
         loc,
         t,
-        vpc=_p(p, "VpcId"),
-        service=_p(p, "ServiceName"),
-        endpoint_type=_p(p, "VpcEndpointType"),
-        subnets=_p(p, "SubnetIds"),
-        security_groups=_p(p, "SecurityGroupIds"),
-        route_tables=_p(p, "RouteTableIds"),
-        private_dns=_p(p, "PrivateDnsEnabled"),
+        vpc=p.get("VpcId"),
+        service=p.get("ServiceName"),
+        endpoint_type=p.get("VpcEndpointType"),
+        subnets=p.get("SubnetIds"),
+        security_groups=p.get("SecurityGroupIds"),
+        route_tables=p.get("RouteTableIds"),
+        private_dns=p.get("PrivateDnsEnabled"),
     )
 
 
@@ -399,28 +395,28 @@ def sg_rule(v: V, direction: str, group: V | None = None) -> m.SgRule:
     return m.SgRule(
         loc=v.loc,
         direction=direction,
-        protocol=_p(v, "IpProtocol"),
-        from_port=_p(v, "FromPort"),
-        to_port=_p(v, "ToPort"),
-        cidr=_p(v, "CidrIp"),
-        cidr_v6=_p(v, "CidrIpv6"),
-        peer_group=_p(v, peer) or _p(v, "SourceSecurityGroupName"),
-        prefix_list=_p(v, plist),
+        protocol=v.get("IpProtocol"),
+        from_port=v.get("FromPort"),
+        to_port=v.get("ToPort"),
+        cidr=v.get("CidrIp"),
+        cidr_v6=v.get("CidrIpv6"),
+        peer_group=v.get(peer) or v.get("SourceSecurityGroupName"),
+        prefix_list=v.get(plist),
         group=group,
     )
 
 
 def _sg(lid, loc, t, p):
-    ingress, egress = _p(p, "SecurityGroupIngress"), _p(p, "SecurityGroupEgress")
+    ingress, egress = p.get("SecurityGroupIngress"), p.get("SecurityGroupEgress")
     if (ingress is not None and not ingress.known) or (egress is not None and not egress.known):
         # Rules behind an Fn::If: the group's rules cannot be known.
-        yield m.SecurityGroup(lid, loc, t, _p(p, "VpcId"), rules_known=False)
+        yield m.SecurityGroup(lid, loc, t, p.get("VpcId"), rules_known=False)
         return
     yield m.SecurityGroup(
         lid,
         loc,
         t,
-        _p(p, "VpcId"),
+        p.get("VpcId"),
         ingress=tuple(sg_rule(r, "ingress") for r in (ingress.items() if ingress else ())),
         egress=tuple(sg_rule(r, "egress") for r in (egress.items() if egress else ())),
         # AWS keeps the default allow-all egress unless egress rules are declared.
@@ -429,22 +425,22 @@ def _sg(lid, loc, t, p):
 
 
 def _sg_ingress(lid, loc, t, p):
-    yield m.StandaloneSgRule(lid, loc, t, sg_rule(p, "ingress", _p(p, "GroupId")))
+    yield m.StandaloneSgRule(lid, loc, t, sg_rule(p, "ingress", p.get("GroupId")))
 
 
 def _sg_egress(lid, loc, t, p):
-    yield m.StandaloneSgRule(lid, loc, t, sg_rule(p, "egress", _p(p, "GroupId")))
+    yield m.StandaloneSgRule(lid, loc, t, sg_rule(p, "egress", p.get("GroupId")))
 
 
 def _cluster(lid, loc, t, p):
     yield m.Cluster(
-        lid, loc, t, _p(p, "DefaultCapacityProviderStrategy"), _p(p, "CapacityProviders")
+        lid, loc, t, p.get("DefaultCapacityProviderStrategy"), p.get("CapacityProviders")
     )
 
 
 def _cluster_cps(lid, loc, t, p):
     yield m.ClusterCapacityProviders(
-        lid, loc, t, _p(p, "Cluster"), _p(p, "DefaultCapacityProviderStrategy")
+        lid, loc, t, p.get("Cluster"), p.get("DefaultCapacityProviderStrategy")
     )
 
 
@@ -457,7 +453,7 @@ def _lb_bindings(v: V | None) -> tuple[m.LoadBalancerBinding, ...]:
         return ()
     return tuple(
         m.LoadBalancerBinding(
-            b.loc, _p(b, "TargetGroupArn"), _p(b, "ContainerName"), _p(b, "ContainerPort")
+            b.loc, b.get("TargetGroupArn"), b.get("ContainerName"), b.get("ContainerPort")
         )
         for b in v.items()
     )
@@ -466,18 +462,18 @@ def _lb_bindings(v: V | None) -> tuple[m.LoadBalancerBinding, ...]:
 def _launcher(lid, loc, t, p, network, **kw):
     awsvpc = None
     if network is not None:
-        awsvpc = _p(network, "AwsvpcConfiguration") or _p(network, "AwsVpcConfiguration")
+        awsvpc = network.get("AwsvpcConfiguration") or network.get("AwsVpcConfiguration")
     return m.Service(
         lid,
         loc,
         t,
-        launch_type=_p(p, "LaunchType"),
-        strategy=_p(p, "CapacityProviderStrategy"),
+        launch_type=p.get("LaunchType"),
+        strategy=p.get("CapacityProviderStrategy"),
         network=network,
-        subnets=_p(awsvpc, "Subnets") if awsvpc else None,
-        security_groups=_p(awsvpc, "SecurityGroups") if awsvpc else None,
-        assign_public_ip=_p(awsvpc, "AssignPublicIp") if awsvpc else None,
-        exec_enabled=_p(p, "EnableExecuteCommand"),
+        subnets=awsvpc.get("Subnets") if awsvpc else None,
+        security_groups=awsvpc.get("SecurityGroups") if awsvpc else None,
+        assign_public_ip=awsvpc.get("AssignPublicIp") if awsvpc else None,
+        exec_enabled=p.get("EnableExecuteCommand"),
         **kw,
     )
 
@@ -488,17 +484,17 @@ def _service(lid, loc, t, p):
         loc,
         t,
         p,
-        _p(p, "NetworkConfiguration"),
-        cluster=_p(p, "Cluster"),
-        task_definition=_p(p, "TaskDefinition"),
-        load_balancers=_lb_bindings(_p(p, "LoadBalancers")),
-        service_registries=_p(p, "ServiceRegistries"),
+        p.get("NetworkConfiguration"),
+        cluster=p.get("Cluster"),
+        task_definition=p.get("TaskDefinition"),
+        load_balancers=_lb_bindings(p.get("LoadBalancers")),
+        service_registries=p.get("ServiceRegistries"),
     )
 
 
 def _ecs_target(lid: str, t: str, target: V | None) -> m.Service | None:
     """A scheduled-task target (EventBridge rule or Scheduler schedule)."""
-    ecs = _p(target, "EcsParameters") if target is not None else None
+    ecs = target.get("EcsParameters") if target is not None else None
     if ecs is None:
         return None
     return _launcher(
@@ -506,14 +502,14 @@ def _ecs_target(lid: str, t: str, target: V | None) -> m.Service | None:
         ecs.loc,
         t,
         ecs,
-        _p(ecs, "NetworkConfiguration"),
-        cluster=_p(target, "Arn"),
-        task_definition=_p(ecs, "TaskDefinitionArn"),
+        ecs.get("NetworkConfiguration"),
+        cluster=target.get("Arn"),
+        task_definition=ecs.get("TaskDefinitionArn"),
     )
 
 
 def _events_rule(lid, loc, t, p):
-    targets = _p(p, "Targets")
+    targets = p.get("Targets")
     for i, target in enumerate(targets.items() if targets else ()):
         svc = _ecs_target(f"{lid}.Targets[{i}]", t, target)
         if svc is not None:
@@ -521,19 +517,19 @@ def _events_rule(lid, loc, t, p):
 
 
 def _schedule(lid, loc, t, p):
-    svc = _ecs_target(f"{lid}.Target", t, _p(p, "Target"))
+    svc = _ecs_target(f"{lid}.Target", t, p.get("Target"))
     if svc is not None:
         yield svc
 
 
 def _task_definition(lid, loc, t, p):
-    defs = _p(p, "ContainerDefinitions")
+    defs = p.get("ContainerDefinitions")
     yield m.TaskDefinition(
         lid,
         loc,
         t,
-        network_mode=_p(p, "NetworkMode"),
-        compatibilities=_p(p, "RequiresCompatibilities"),
+        network_mode=p.get("NetworkMode"),
+        compatibilities=p.get("RequiresCompatibilities"),
         containers=containers(defs) if defs is not None else (),
         containers_loc=defs.loc if defs is not None else None,
     )
