@@ -55,6 +55,7 @@ class Route(Resource):
     destination_prefix_list: V | None = None
     target_attr: str = ""  # the property naming the target, e.g. NatGatewayId / gateway_id
     target: V | None = None
+    depends_on: tuple[str, ...] = ()  # CFN DependsOn (the IGW attachment race, FG062)
 
 
 @dataclass(frozen=True)
@@ -85,6 +86,7 @@ class GatewayAttachment(Resource):
 class NatGateway(Resource):
     subnet: V | None = None
     connectivity: V | None = None  # public (default) / private
+    allocation: V | None = None  # the EIP a public NAT requires
 
 
 @dataclass(frozen=True)
@@ -106,6 +108,45 @@ class EndpointAssociation(Resource):
     route_table: V | None = None
     subnet: V | None = None
     security_group: V | None = None
+
+
+@dataclass(frozen=True)
+class NaclEntry:
+    """One network ACL entry, inline (TF) or from a standalone entry resource."""
+
+    loc: Loc
+    egress: bool
+    number: V | None
+    protocol: V | None  # -1 / 6 / 17 / tcp / udp / all
+    action: V | None  # allow / deny
+    cidr: V | None = None
+    cidr_v6: V | None = None
+    from_port: V | None = None
+    to_port: V | None = None
+
+
+@dataclass(frozen=True)
+class NetworkAcl(Resource):
+    vpc: V | None = None
+    entries: tuple[NaclEntry, ...] = ()
+    subnets: V | None = None  # TF subnet_ids
+    # TF aws_default_network_acl: the VPC's default NACL, whose rules it replaces
+    default: bool = False
+    entries_known: bool = True  # False when the entry lists are dynamic
+
+
+@dataclass(frozen=True)
+class StandaloneNaclEntry(Resource):
+    """AWS::EC2::NetworkAclEntry / aws_network_acl_rule, indexed by their NACL."""
+
+    nacl: V | None = None
+    entry: NaclEntry | None = None
+
+
+@dataclass(frozen=True)
+class NaclAssociation(Resource):
+    subnet: V | None = None
+    nacl: V | None = None
 
 
 @dataclass(frozen=True)
@@ -134,6 +175,7 @@ class SecurityGroup(Resource):
     # the Terraform provider removes it.
     default_egress_removed: bool = False
     rules_known: bool = True  # False when the rule lists themselves are unknown
+    vpc_default: bool = False  # TF aws_default_security_group: the VPC's default group
 
 
 @dataclass(frozen=True)
@@ -150,6 +192,7 @@ class StandaloneSgRule(Resource):
 class Cluster(Resource):
     default_strategy: V | None = None  # list of {capacity_provider: ...}
     capacity_providers: V | None = None
+    exec_kms_key: V | None = None  # ExecuteCommandConfiguration.KmsKeyId
 
 
 @dataclass(frozen=True)
@@ -182,6 +225,7 @@ class Container:
     log_driver: V | None = None
     secrets: tuple[V, ...] = ()  # valueFrom of secrets and secretOptions
     credentials: V | None = None  # repositoryCredentials.credentialsParameter
+    environment_files: tuple[V, ...] = ()  # S3 object ARNs
 
 
 @dataclass(frozen=True)
@@ -216,6 +260,8 @@ class Service(Resource):
     load_balancers: tuple[LoadBalancerBinding, ...] = ()
     exec_enabled: V | None = None
     service_registries: V | None = None
+    platform_version: V | None = None  # omitted / LATEST: 1.4.0 or later on Linux
+    condition: str = ""  # CFN Condition: the launcher exists only when it holds
 
 
 R = TypeVar("R", bound=Resource)

@@ -10,22 +10,25 @@ another stack may extend) carry that assumption, and findings say so.
 
 from __future__ import annotations
 
-import ipaddress
 import re
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import cached_property
 
 from linter import model as m
+from linter.addresses import NO, UNKNOWN, YES, Peer
 from linter.findings import Step
-from linter.values import Loc, V, assumptions, integer, is_unknown, ref_id, shape, text, truth
+from linter.secgroups import SgVerdict, admits
+from linter.values import V, assumptions, is_unknown, ref_id, shape, text, truth
 
-YES, NO, UNKNOWN = "yes", "no", "unknown"
+__all__ = ["NO", "UNKNOWN", "YES", "Network", "Peer"]
 
 # Classes of a subnet's default route (§0.4).
 IGW, NAT, EXTERNAL, NONE = "igw", "nat", "external", "none"
+DETACHED = "detached"  # an internet gateway not attached to the table's VPC
+# How a subnet gets its route table.
+ASSOCIATED, MAIN = "associated", "main"
 
-ECR_IMAGE = re.compile(r"^(\d{12}|\*)\.dkr\.ecr(-fips)?\.[^./]+\.amazonaws\.com(\.cn)?/")
 ENDPOINT_SERVICE = re.compile(r"^(?:cn\.)?com\.amazonaws\.[^.]+\.(.+)$")
 
 
@@ -97,6 +100,38 @@ class Network:
             vid, rt = ref_id(a.vpc), self.tpl.deref(a.route_table, m.RouteTable)
             if vid and rt:
                 self.main_tables[vid] = rt
+        self._index_nacls()
+
+    def _index_nacls(self) -> None:
+        tpl = self.tpl
+        self.nacl_by_subnet: dict[str, list[tuple[m.NetworkAcl | None, V]]] = defaultdict(list)
+        self.default_nacls: dict[str, m.NetworkAcl] = {}
+        self.nacl_entries: dict[str, list[m.NaclEntry]] = defaultdict(list)
+        # TF entries or associations whose NACL or subnet we cannot tell may belong to ours.
+        self.nacls_unplaced = any(t in tpl.uncertain for t in _NACL_TYPES)
+        for acl in tpl.of(m.NetworkAcl):
+            self.nacl_entries[acl.id].extend(acl.entries)
+            if acl.default and ref_id(acl.vpc):
+                self.default_nacls[ref_id(acl.vpc)] = acl
+            elif acl.subnets is not None:
+                if not acl.subnets.known:
+                    self.nacls_unplaced = True
+                for v in acl.subnets.items():
+                    if ref_id(v):
+                        self.nacl_by_subnet[ref_id(v)].append((acl, v))
+                    else:
+                        self.nacls_unplaced = True
+        for e in tpl.of(m.StandaloneNaclEntry):
+            if ref_id(e.nacl) and e.entry is not None:
+                self.nacl_entries[ref_id(e.nacl)].append(e.entry)
+            elif tpl.kind == m.TERRAFORM:
+                self.nacls_unplaced = True
+        for a in tpl.of(m.NaclAssociation):
+            sid = ref_id(a.subnet)
+            if sid:
+                self.nacl_by_subnet[sid].append((tpl.deref(a.nacl, m.NetworkAcl), V(None, a.loc)))
+            elif tpl.kind == m.TERRAFORM:
+                self.nacls_unplaced = True
 
     # -- small lookups ----------------------------------------------------------------------
 
@@ -190,8 +225,8 @@ class Network:
     # -- routing facts (§0.4) -----------------------------------------------------------------
 
     def route_table(self, subnet: m.Subnet) -> tuple[m.RouteTable | None, str, tuple[Step, ...]]:
-        """(table, status, steps): status is 'explicit', 'main' (CFN: local route only) or
-        UNKNOWN."""
+        """(table, status, steps): status is ASSOCIATED, MAIN (no association: the VPC's main
+        table; None in CFN, where it holds only the local route) or UNKNOWN."""
         if subnet.id not in self._tables:
             self._tables[subnet.id] = self._route_table(subnet)
         return self._tables[subnet.id]
@@ -205,7 +240,7 @@ class Network:
                 return None, UNKNOWN, ()
             return (
                 rt,
-                "explicit",
+                ASSOCIATED,
                 (Step(f"{subnet.id} is associated with route table {rt.id}", a.loc),),
             )
         if assocs or "aws_route_table_association" in self.tpl.uncertain:
@@ -224,13 +259,13 @@ class Network:
                 f"{subnet.id} has no route table association: it uses the main table {main.id}",
                 subnet.loc,
             )
-            return main, "explicit", (step,)
+            return main, MAIN, (step,)
         step = Step(
             f"{subnet.id} has no route table association: it uses the main route table of "
             f"{vpc.id}, which has only the local route",
             subnet.loc,
         )
-        return None, "main", (step,)
+        return None, MAIN, (step,)
 
     def default_route(self, subnet: m.Subnet) -> DefaultRoute:
         if subnet.id not in self._defaults:
@@ -261,8 +296,17 @@ class Network:
         tid = ref_id(route.target)
         target = self.tpl.resources.get(tid) if tid else None
         if isinstance(target, m.InternetGateway):
-            vid = ref_id(rt.vpc)
-            if vid not in self.attached_igws.get(target.id, set()):
+            attached = self.igw_attached(target, ref_id(rt.vpc))
+            if attached == NO:
+                step = Step(
+                    f"route table {rt.id} sends 0.0.0.0/0 to internet gateway {target.id}, "
+                    f"which is not attached to {ref_id(rt.vpc)}",
+                    route.loc,
+                )
+                return DefaultRoute(
+                    DETACHED, (*steps, step), assumed + self.exported(target), route, target, rt
+                )
+            if attached == UNKNOWN:
                 return DefaultRoute(UNKNOWN, steps, route=route, route_table=rt)
             step = Step(
                 f"route table {rt.id} sends 0.0.0.0/0 to internet gateway {target.id}", route.loc
@@ -311,6 +355,14 @@ class Network:
             return None
         return self.endpoints_by_vpc.get(vpc.id, [])
 
+    def endpoints_for(self, vpc: m.Vpc, service: str) -> list[m.VpcEndpoint] | None:
+        """The VPC's endpoints for one service (`ecr.dkr`); None when the set is open:
+        endpoints we cannot place, or one whose service name we cannot read."""
+        eps = self.endpoints(vpc)
+        if eps is None or any(endpoint_service(e) is None for e in eps):
+            return None
+        return [e for e in eps if endpoint_service(e) == service]
+
     def internet_egress(
         self, svc: m.Service, subnet: m.Subnet, launch: str, mode: str | None
     ) -> tuple[Fact, DefaultRoute]:
@@ -340,46 +392,130 @@ class Network:
                 return Fact(NO, (*d.steps, step), d.assumed, "no public IP on EC2"), d
             return Fact(UNKNOWN, d.steps), d
         if d.kind == NAT:
-            nat = d.target
-            conn = text(nat.connectivity) if nat.connectivity is not None else "public"
-            if conn == "private":
-                step = Step(
-                    f"NAT gateway {nat.id} is private: it cannot reach the internet", nat.loc
-                )
-                return Fact(NO, (*d.steps, step), d.assumed, "private NAT"), d
-            nat_subnet = self.tpl.deref(nat.subnet, m.Subnet)
-            if nat_subnet is not None and self.default_route(nat_subnet).kind == IGW:
-                return Fact(YES, d.steps, d.assumed), d
-            return Fact(UNKNOWN, d.steps), d
+            nat = self.nat_egress(d.target, d.route_table)
+            return Fact(nat.answer, (*d.steps, *nat.steps), d.assumed + nat.assumed, nat.why), d
+        if d.kind == DETACHED:
+            return Fact(NO, d.steps, d.assumed, "internet gateway not attached"), d
         return Fact(UNKNOWN, d.steps), d
+
+    def igw_attached(self, igw: m.InternetGateway, vpc_id: str | None) -> str:
+        """Whether the gateway is attached to that VPC (closed world over attachments)."""
+        vpcs = self.attached_igws.get(igw.id, set())
+        if vpc_id and vpc_id in vpcs:
+            return YES
+        if vpc_id is None or self.igw_attachments_open:
+            return UNKNOWN
+        return NO
+
+    @cached_property
+    def igw_attachments_open(self) -> bool:
+        """Attachments we cannot place: an unknown gateway or VPC, or unknown counts."""
+        if "aws_internet_gateway_attachment" in self.tpl.uncertain:
+            return True
+        if any(
+            not ref_id(a.gateway) or not ref_id(a.vpc) for a in self.tpl.of(m.GatewayAttachment)
+        ):
+            return True
+        return any(
+            igw.vpc is not None and not ref_id(igw.vpc) for igw in self.tpl.of(m.InternetGateway)
+        )
+
+    def nat_egress(self, nat: m.NatGateway, via: m.RouteTable | None) -> Fact:
+        """Whether a NAT gateway reaches the internet (§0.4, FG061); `why` names the fault:
+        'private NAT', 'NAT without an Elastic IP', 'NAT in a subnet without an internet
+        route' or 'NAT routes back to itself'."""
+        conn = (text(nat.connectivity) or "").lower() if nat.connectivity is not None else "public"
+        assumed = assumptions(nat.connectivity)
+        if conn == "private":
+            step = Step(f"NAT gateway {nat.id} is private: it cannot reach the internet", nat.loc)
+            return Fact(NO, (step,), assumed, "private NAT")
+        if conn != "public":
+            return Fact(UNKNOWN)
+        nat_subnet = self.tpl.deref(nat.subnet, m.Subnet)
+        if nat_subnet is None:
+            return Fact(UNKNOWN)
+        d = self.default_route(nat_subnet)
+        into = Step(f"NAT gateway {nat.id} is in subnet {nat_subnet.id}", nat.loc)
+        if d.kind == IGW:
+            return Fact(YES, (into, *d.steps), assumed + d.assumed)
+        if d.kind == NAT and d.target is not None and d.target.id == nat.id:
+            step = Step(f"{nat_subnet.id} routes 0.0.0.0/0 back to {nat.id}", d.route.loc)
+            return Fact(
+                NO, (into, *d.steps, step), assumed + d.assumed, "NAT routes back to itself"
+            )
+        if via is not None and d.route_table is not None and d.route_table.id == via.id:
+            return Fact(NO, (into, *d.steps), assumed + d.assumed, "NAT routes back to itself")
+        if d.kind in (NONE, NAT, DETACHED):
+            return Fact(
+                NO,
+                (into, *d.steps),
+                assumed + d.assumed,
+                "NAT in a subnet without an internet route",
+            )
+        return Fact(UNKNOWN)
+
+    # -- network ACLs (catalogue group E) -------------------------------------------------
+
+    def nacl(
+        self, subnet: m.Subnet
+    ) -> tuple[list[m.NaclEntry] | None, m.NetworkAcl | None, tuple[Step, ...], tuple[str, ...]]:
+        """(entries, acl, steps, assumptions) of the subnet's NACL. Entries are None when
+        unknown; [] with acl None means the VPC's default NACL, which allows everything."""
+        if self.nacls_unplaced:
+            return None, None, (), ()
+        found = self.nacl_by_subnet.get(subnet.id, [])
+        if len(found) > 1:
+            return None, None, (), ()
+        if found:
+            acl, via = found[0]
+            if acl is None or not acl.entries_known:
+                return None, None, (), ()
+            step = Step(f"subnet {subnet.id} uses network ACL {acl.id}", via.loc)
+            return self.nacl_entries.get(acl.id, []), acl, (step,), self.exported(acl)
+        vpc = self.vpc_of(subnet)
+        if vpc is None:
+            return None, None, (), ()
+        acl = self.default_nacls.get(vpc.id)
+        if acl is None:
+            return [], None, (), ()  # AWS's default NACL allows all traffic
+        if not acl.entries_known:
+            return None, None, (), ()
+        step = Step(
+            f"subnet {subnet.id} has no NACL association: it uses {vpc.id}'s default NACL, "
+            f"whose rules {acl.id} replaces",
+            acl.loc,
+        )
+        return self.nacl_entries.get(acl.id, []), acl, (step,), self.exported(acl)
 
     # -- security groups ------------------------------------------------------------------------
 
     def security_group(self, v: V) -> m.SecurityGroup | None:
         return self.tpl.deref(v, m.SecurityGroup)
 
+    def security_groups(self, v: V | None) -> list[m.SecurityGroup] | None:
+        """The groups a list names, when all of them are defined here."""
+        if v is None or not v.known:
+            return None
+        groups = [self.security_group(g) for g in v.items()]
+        if not groups or any(g is None for g in groups):
+            return None
+        return groups
+
     def sg_admits(
-        self,
-        groups: list[m.SecurityGroup],
-        port: int,
-        sources: set[str],
-        source_cidrs: list[str | None],
-    ) -> tuple[str, m.SgRule | None]:
-        """Whether the union of the groups' ingress admits TCP `port` from a task whose
-        SGs are `sources` and whose subnet CIDRs are `source_cidrs` (None: unknown)."""
-        answer = NO
-        for sg in groups:
-            if not sg.rules_known:
-                return UNKNOWN, None
-            for rule in sg.ingress:
-                verdict = _rule_admits(rule, sg.id, port, sources, source_cidrs)
-                if verdict == YES:
-                    return YES, rule
-                if verdict == UNKNOWN:
-                    answer = UNKNOWN
+        self, groups: list[m.SecurityGroup], direction: str, port: int, peer: Peer
+    ) -> SgVerdict:
+        """Whether the union of the groups' rules in `direction` admits TCP `port` to or
+        from the peer."""
+        return admits(groups, direction, port, peer, self.sg_rules_open)
+
+    @cached_property
+    def sg_rules_open(self) -> bool:
+        """Rules may attach to our groups from resources we cannot place."""
         if any(t in self.tpl.uncertain for t in _SG_RULE_TYPES):
-            return UNKNOWN, None
-        return answer, None
+            return True
+        return self.tpl.kind == m.TERRAFORM and any(
+            r.rule is not None and not ref_id(r.rule.group) for r in self.tpl.of(m.StandaloneSgRule)
+        )
 
 
 _ROUTING_TYPES = (
@@ -390,72 +526,20 @@ _ROUTING_TYPES = (
     "aws_default_route_table",
     "aws_nat_gateway",
     "aws_internet_gateway",
+    "aws_internet_gateway_attachment",
 )
 _SG_RULE_TYPES = (
     "aws_security_group_rule",
     "aws_vpc_security_group_ingress_rule",
+    "aws_vpc_security_group_egress_rule",
     "aws_security_group",
 )
-
-
-def _rule_admits(
-    rule: m.SgRule, owner: str, port: int, sources: set[str], cidrs: list[str | None]
-) -> str:
-    proto = text(rule.protocol)
-    if proto is None:
-        return UNKNOWN
-    proto = proto.lower()
-    if proto not in ("-1", "all", "tcp", "6"):
-        return NO
-    if proto not in ("-1", "all"):
-        lo, hi = integer(rule.from_port), integer(rule.to_port)
-        if lo is None or hi is None:
-            return UNKNOWN
-        if not lo <= port <= hi:
-            return NO
-    if rule.self_ref:
-        return YES if owner in sources else NO
-    answer = NO
-    if rule.peer_group is not None:
-        for g in rule.peer_group.items():
-            rid = ref_id(g)
-            if rid in sources:
-                return YES
-            if rid is None:
-                answer = UNKNOWN
-        if not rule.peer_group.known:
-            answer = UNKNOWN
-    if rule.cidr is not None:
-        if not rule.cidr.known:
-            return UNKNOWN
-        for c in rule.cidr.items():
-            verdict = _cidr_covers(shape(c) if c.known else None, cidrs)
-            if verdict == YES:
-                return YES
-            if verdict == UNKNOWN:
-                answer = UNKNOWN
-    if rule.prefix_list is not None:
-        answer = UNKNOWN if answer == NO else answer
-    return answer
-
-
-def _cidr_covers(rule_cidr: str | None, cidrs: list[str | None]) -> str:
-    if rule_cidr is None:
-        return UNKNOWN
-    try:
-        net = ipaddress.ip_network(rule_cidr, strict=False)
-    except ValueError:
-        return UNKNOWN
-    if net.prefixlen == 0 and net.version == 4:
-        return YES
-    if not cidrs or any(c is None for c in cidrs):
-        return UNKNOWN
-    try:
-        return (
-            YES if all(ipaddress.ip_network(c, strict=False).subnet_of(net) for c in cidrs) else NO
-        )
-    except (ValueError, TypeError):
-        return UNKNOWN
+_NACL_TYPES = (
+    "aws_network_acl",
+    "aws_default_network_acl",
+    "aws_network_acl_rule",
+    "aws_network_acl_association",
+)
 
 
 # -- task-definition facts --------------------------------------------------------------------
@@ -469,34 +553,14 @@ def task_network_mode(td: m.TaskDefinition) -> tuple[str | None, tuple[str, ...]
     return (mode.lower() if mode else None), td.network_mode.assumed
 
 
-def needs(td: m.TaskDefinition, exec_on: bool) -> dict[str, Loc]:
-    """Interface-endpoint services the tasks call, each with the line that needs it."""
-    out: dict[str, Loc] = {}
-    for c in td.containers or ():
-        img = shape(c.image)
-        if img and ECR_IMAGE.match(img):
-            out.setdefault("ecr.api", c.image.loc)
-            out.setdefault("ecr.dkr", c.image.loc)
-        if text(c.log_driver) == "awslogs":
-            out.setdefault("logs", c.log_driver.loc)
-        for s in (*c.secrets, *([c.credentials] if c.credentials else [])):
-            ref = shape(s) or ""
-            if ref.startswith("arn:") and ":secretsmanager:" in ref:
-                out.setdefault("secretsmanager", s.loc)
-            elif ":ssm:" in ref or (s.known and not ref.startswith("arn:")):
-                out.setdefault("ssm", s.loc)
-    if exec_on:
-        out.setdefault("ssmmessages", td.loc)
-    return out
-
-
 def endpoint_service(ep: m.VpcEndpoint) -> str | None:
     """`ecr.dkr` for com.amazonaws.<region>.ecr.dkr (region may be unknown)."""
     name = shape(ep.service)
     if not name:
         return None
     match = ENDPOINT_SERVICE.match(name)
-    return match.group(1) if match else None
+    service = match.group(1) if match else name  # some other service, e.g. a partner's
+    return None if "*" in service else service
 
 
 def subnet_cidrs(subnets: list[m.Subnet]) -> list[str | None]:

@@ -7,8 +7,10 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from linter import model as m
+from linter import reach
 from linter.findings import Finding, RuleMeta, Step
 from linter.network import DefaultRoute, Fact, Network
+from linter.reach import Reach
 from linter.values import Loc, V
 
 
@@ -19,6 +21,28 @@ class Context:
     @cached_property
     def net(self) -> Network:
         return Network(self.tpl)
+
+    @cached_property
+    def placements(self) -> list[Placement]:
+        net = self.net
+        out = []
+        for svc in self.tpl.of(m.Service):
+            td = net.task_definition(svc)
+            launch, a1 = net.launch_type(svc)
+            mode, a2 = net.network_mode(svc)
+            cond = (f"condition {svc.condition} holds",) if svc.condition else ()
+            out.append(Placement(svc, td, launch, mode if td is not None else None, a1 + a2 + cond))
+        return out
+
+    def reach(self, p: Placement) -> Reach:
+        """What the placement's tasks need and how each subnet serves it (computed once)."""
+        if p.svc.id not in self._reach:
+            self._reach[p.svc.id] = reach.analyse(self.net, p.svc, p.td, p.launch, p.mode)
+        return self._reach[p.svc.id]
+
+    @cached_property
+    def _reach(self) -> dict[str, Reach]:
+        return {}
 
 
 @dataclass(frozen=True)
@@ -41,12 +65,7 @@ class Placement:
 
 
 def placements(ctx: Context) -> Iterator[Placement]:
-    net = ctx.net
-    for svc in ctx.tpl.of(m.Service):
-        td = net.task_definition(svc)
-        launch, a1 = net.launch_type(svc)
-        mode, a2 = net.network_mode(svc)
-        yield Placement(svc, td, launch, mode if td is not None else None, a1 + a2)
+    yield from ctx.placements
 
 
 def subnet_egress(ctx: Context, p: Placement) -> Iterator[tuple[V, m.Subnet, Fact, DefaultRoute]]:

@@ -55,6 +55,7 @@ from collections.abc import Iterator
 
 from linter.findings import Finding, RuleMeta, Step
 from linter.network import IGW, NO, YES
+from linter.reach import INTERNET_PEER
 from linter.rulekit import Context, finding, placements, subnet_egress
 from linter.values import integer
 
@@ -104,9 +105,10 @@ def _open_without_lb(ctx: Context, p, mode_step: Step) -> Iterator[Finding]:
             port = integer(pm.container_port)
             if port is None:
                 continue
-            answer, rule = ctx.net.sg_admits(groups, port, set(), ["0.0.0.0/0"])
-            if answer != YES:
+            verdict = ctx.net.sg_admits(groups, "ingress", port, INTERNET_PEER)
+            if verdict.answer != YES or verdict.rule is None:
                 continue
+            rule = verdict.rule
             yield finding(
                 META,
                 f"{svc.id} runs awsvpc tasks on EC2 with no load balancer while its security "

@@ -67,9 +67,10 @@ from collections.abc import Iterator
 
 from linter import model as m
 from linter.findings import Finding, RuleMeta, Step
-from linter.network import NO, endpoint_service, needs, subnet_cidrs
+from linter.network import NO
+from linter.reach import ENDPOINT, Flow
 from linter.rulekit import Context, Placement, finding, placements
-from linter.values import text, truth
+from linter.secgroups import describe
 
 META = RuleMeta(
     id="FG041",
@@ -80,90 +81,58 @@ META = RuleMeta(
 )
 
 
-def _task_groups(ctx: Context, p: Placement) -> tuple[set[str], bool] | None:
-    """(task SG ids, uses the VPC default SG) or None when they cannot be known."""
-    sgs = p.svc.security_groups
-    if sgs is None:
-        return set(), True
-    if not sgs.known:
-        return None
-    groups = [ctx.net.security_group(v) for v in sgs.items()]
-    if any(g is None for g in groups):
-        return None
-    return {g.id for g in groups}, False
-
-
 def check(ctx: Context) -> Iterator[Finding]:
-    net = ctx.net
     for p in placements(ctx):
-        if p.td is None or p.td.containers is None or p.launch not in ("FARGATE", "EC2"):
-            continue
-        exec_on = truth(p.svc.exec_enabled) is True
-        wanted = needs(p.td, exec_on)
-        if p.launch == "EC2":  # the instance pulls images and ships logs, not the task ENI
-            wanted = {k: v for k, v in wanted.items() if k == "ssmmessages" and p.mode == "awsvpc"}
-        placed = net.placement_subnets(p.svc)
-        if not wanted or not placed:
-            continue
-        vpcs = {net.vpc_of(s) for _, s in placed}
-        if len(vpcs) != 1 or None in vpcs:
-            continue
-        vpc = vpcs.pop()
-        tasks = _task_groups(ctx, p)
-        if tasks is None:
-            continue
-        sources, default_sg = tasks
-        cidrs = subnet_cidrs([s for _, s in placed])
-        for ep in net.endpoints_by_vpc.get(vpc.id, []):
-            svc_name = endpoint_service(ep)
-            if svc_name not in wanted:
-                continue
-            if (text(ep.endpoint_type) or "").lower() != "interface":
-                continue
-            if truth(ep.private_dns) is not True:
-                continue
-            yield from _check_endpoint(ctx, p, ep, svc_name, wanted, sources, default_sg, cidrs)
+        seen: set[str] = set()
+        for sr in ctx.reach(p).subnets:
+            for flow in sr.flows:
+                if flow.via == ENDPOINT and flow.endpoint.id not in seen:
+                    seen.add(flow.endpoint.id)
+                    yield from _check_endpoint(ctx, p, flow)
 
 
-def _check_endpoint(ctx, p, ep: m.VpcEndpoint, svc_name, wanted, sources, default_sg, cidrs):
-    net = ctx.net
+def _check_endpoint(ctx: Context, p: Placement, flow: Flow) -> Iterator[Finding]:
+    net, ep, service = ctx.net, flow.endpoint, flow.need.service
+    reach = ctx.reach(p)
     base = (
-        Step(f"{p.svc.id} needs {svc_name} (here)", wanted[svc_name]),
-        Step(f"interface endpoint {ep.id} serves {svc_name} with private DNS", ep.loc),
+        Step(f"{p.svc.id} needs {service} for {flow.need.why} (here)", flow.need.loc),
+        *flow.steps,
     )
     if ep.security_groups is None:
-        if default_sg:
+        if p.svc.security_groups is None or any(
+            g.vpc_default for g in ctx.tpl.of(m.SecurityGroup)
+        ):
+            return  # the tasks share the default group, or it is managed here
+        if reach.task_groups is None:
             return
         yield finding(
             META,
-            f"interface endpoint {ep.id} ({svc_name}) has no security groups, so it uses the "
+            f"interface endpoint {ep.id} ({service}) has no security groups, so it uses the "
             f"VPC default group, which admits only its own members; tasks of {p.svc.id} "
             "cannot connect to it on TCP 443",
             p.where,
             p.svc.id,
-            path=(*base, Step(f"{ep.id} sets no SecurityGroupIds", ep.loc)),
+            path=(*base, Step(f"{ep.id} sets no security groups", ep.loc)),
             assumed=p.assumed,
             fix="Give the endpoint a security group that admits TCP 443 from the tasks' "
             "security group or subnets.",
         )
         return
-    if not ep.security_groups.known:
+    groups = net.security_groups(ep.security_groups)
+    if groups is None:
         return
-    groups = [net.security_group(v) for v in ep.security_groups.items()]
-    if not groups or any(g is None for g in groups):
-        return
-    answer, _ = net.sg_admits(groups, 443, sources, cidrs)
-    if answer != NO:
+    verdict = net.sg_admits(groups, "ingress", 443, reach.task_peer)
+    if verdict.answer != NO:
         return
     steps = [*base]
     assumed = list(p.assumed)
     for g in groups:
-        steps.append(Step(f"security group {g.id} admits {_describe(g)}", g.loc))
+        steps.append(Step(f"security group {g.id} admits {describe(g, 'ingress')}", g.loc))
         assumed.extend(net.exported(g))
     yield finding(
         META,
-        f"the security groups of interface endpoint {ep.id} ({svc_name}) do not admit TCP 443 "
-        f"from the tasks of {p.svc.id}; calls to {svc_name} will time out",
+        f"the security groups of interface endpoint {ep.id} ({service}) do not admit TCP 443 "
+        f"from the tasks of {p.svc.id}; calls to {service} will time out",
         p.where,
         p.svc.id,
         path=tuple(steps),
@@ -171,19 +140,3 @@ def _check_endpoint(ctx, p, ep: m.VpcEndpoint, svc_name, wanted, sources, defaul
         fix="Add an ingress rule for TCP 443 from the tasks' security group (or the VPC "
         "CIDR) to the endpoint's security group.",
     )
-
-
-def _describe(g: m.SecurityGroup) -> str:
-    if not g.ingress:
-        return "no inbound traffic"
-    parts = []
-    for r in g.ingress[:3]:
-        proto = (text(r.protocol) or "?").lower()
-        if proto in ("-1", "all"):
-            parts.append("all traffic")
-            continue
-        lo, hi = text(r.from_port), text(r.to_port)
-        ports = lo if lo == hi else f"{lo}-{hi}"
-        parts.append(f"{proto}/{ports}")
-    more = ", ..." if len(g.ingress) > 3 else ""
-    return ", ".join(parts) + more + " only"

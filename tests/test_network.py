@@ -5,7 +5,7 @@ from __future__ import annotations
 from conftest import FIXTURES
 
 from linter import model as m
-from linter.network import IGW, NAT, NO, NONE, UNKNOWN, YES, Network
+from linter.network import IGW, NAT, NO, NONE, UNKNOWN, YES, Network, Peer
 from linter.sources import cloudformation, terraform
 
 
@@ -57,17 +57,22 @@ def test_transit_gateway_is_unknown() -> None:
     assert fact.answer == UNKNOWN
 
 
+def tasks(groups=(), cidrs=("10.0.1.0/24",)) -> Peer:
+    return Peer("tasks", cidrs=cidrs, groups=frozenset(groups))
+
+
 def test_security_group_decisions() -> None:
     net = network(FIXTURES / "FG041" / "cfn_endpoint_sg_separate_ingress.yaml")
     endpoint_sg = net.tpl.get("EndpointSg", m.SecurityGroup)
-    assert net.sg_admits([endpoint_sg], 443, {"TaskSg"}, [None])[0] == YES
-    assert net.sg_admits([endpoint_sg], 443, {"Other"}, ["10.0.1.0/24"])[0] == NO
-    assert net.sg_admits([endpoint_sg], 80, {"TaskSg"}, ["10.0.1.0/24"])[0] == NO
+    admitted = net.sg_admits([endpoint_sg], "ingress", 443, tasks({"TaskSg"}, None))
+    assert admitted.answer == YES and admitted.rule.loc.line == 18
+    assert net.sg_admits([endpoint_sg], "ingress", 443, tasks({"Other"})).answer == NO
+    assert net.sg_admits([endpoint_sg], "ingress", 80, tasks({"TaskSg"})).answer == NO
     net = network(FIXTURES / "FG041" / "cfn_endpoint_sg_port_80.yaml")
     sg = net.tpl.get("EndpointSg", m.SecurityGroup)
-    assert net.sg_admits([sg], 80, set(), ["10.0.1.0/24"])[0] == YES
-    assert net.sg_admits([sg], 80, set(), [None])[0] == UNKNOWN  # subnet CIDR unknown
-    assert net.sg_admits([sg], 443, set(), ["10.0.1.0/24"])[0] == NO
+    assert net.sg_admits([sg], "ingress", 80, tasks()).answer == YES
+    assert net.sg_admits([sg], "ingress", 80, tasks(cidrs=None)).answer == UNKNOWN
+    assert net.sg_admits([sg], "ingress", 443, tasks()).answer == NO
 
 
 def test_launch_type_resolution() -> None:

@@ -7,6 +7,7 @@ importing it costs about half a second that a Terraform-only run should not pay.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from typing import Any
 
@@ -14,7 +15,7 @@ from linter import model as m
 from linter.sources import Loaded, ParseProblem, read_tree
 from linter.sources.common import attach_standalone_rules
 from linter.sources.containers import containers
-from linter.values import Loc, Ref, Unknown, V, rebuild, ref_ids, same, unknown
+from linter.values import Loc, Ref, Unknown, V, rebuild, ref_ids, same, truth, unknown
 
 # Parameter types whose value comes from outside the template whatever the default.
 _EXTERNAL_PARAM = re.compile(r"^(AWS::SSM::Parameter::|List<AWS::EC2::|AWS::EC2::)")
@@ -285,10 +286,21 @@ def build(path: str, tree: dict) -> m.Template:
         if builder is None:
             continue
         for res in builder(str(lid), loc, str(rtype), pv or V({}, loc)):
-            tpl.add(res)
+            tpl.add(_with_attributes(res, body))
     _collect_exports(tpl, rs, tree)
     attach_standalone_rules(tpl)
     return tpl
+
+
+def _with_attributes(res: m.Resource, body: dict) -> m.Resource:
+    """Resource attributes some rules read: DependsOn on routes, Condition on launchers."""
+    if isinstance(res, m.Route):
+        deps = body.get("DependsOn")
+        deps = [deps] if isinstance(deps, str) else deps if isinstance(deps, list) else []
+        return dataclasses.replace(res, depends_on=tuple(str(d) for d in deps))
+    if isinstance(res, m.Service) and isinstance(body.get("Condition"), str):
+        return dataclasses.replace(res, condition=str(body["Condition"]))
+    return res
 
 
 def _collect_exports(tpl: m.Template, rs: Resolver, tree: dict) -> None:
@@ -371,7 +383,35 @@ def _attachment(lid, loc, t, p):
 
 
 def _nat(lid, loc, t, p):
-    yield m.NatGateway(lid, loc, t, p.get("SubnetId"), p.get("ConnectivityType"))
+    yield m.NatGateway(
+        lid, loc, t, p.get("SubnetId"), p.get("ConnectivityType"), p.get("AllocationId")
+    )
+
+
+def _nacl(lid, loc, t, p):
+    yield m.NetworkAcl(lid, loc, t, p.get("VpcId"))
+
+
+def _nacl_entry(lid, loc, t, p):
+    ports = p.get("PortRange")
+    entry = m.NaclEntry(
+        loc=loc,
+        egress=truth(p.get("Egress")) is True,  # Egress defaults to false
+        number=p.get("RuleNumber"),
+        protocol=p.get("Protocol"),
+        action=p.get("RuleAction"),
+        cidr=p.get("CidrBlock"),
+        cidr_v6=p.get("Ipv6CidrBlock"),
+        from_port=ports.get("From") if ports else None,
+        to_port=ports.get("To") if ports else None,
+    )
+    if p.get("Egress") is not None and truth(p.get("Egress")) is None:
+        entry = dataclasses.replace(entry, action=unknown("Egress is not known", loc))
+    yield m.StandaloneNaclEntry(lid, loc, t, p.get("NetworkAclId"), entry)
+
+
+def _nacl_assoc(lid, loc, t, p):
+    yield m.NaclAssociation(lid, loc, t, p.get("SubnetId"), p.get("NetworkAclId"))
 
 
 def _endpoint(lid, loc, t, p):
@@ -433,8 +473,14 @@ def _sg_egress(lid, loc, t, p):
 
 
 def _cluster(lid, loc, t, p):
+    exec_config = p.get("Configuration", "ExecuteCommandConfiguration")
     yield m.Cluster(
-        lid, loc, t, p.get("DefaultCapacityProviderStrategy"), p.get("CapacityProviders")
+        lid,
+        loc,
+        t,
+        p.get("DefaultCapacityProviderStrategy"),
+        p.get("CapacityProviders"),
+        exec_config.get("KmsKeyId") if exec_config else None,
     )
 
 
@@ -474,6 +520,7 @@ def _launcher(lid, loc, t, p, network, **kw):
         security_groups=awsvpc.get("SecurityGroups") if awsvpc else None,
         assign_public_ip=awsvpc.get("AssignPublicIp") if awsvpc else None,
         exec_enabled=p.get("EnableExecuteCommand"),
+        platform_version=p.get("PlatformVersion"),
         **kw,
     )
 
@@ -545,6 +592,9 @@ _BUILDERS = {
     "AWS::EC2::VPCGatewayAttachment": _attachment,
     "AWS::EC2::NatGateway": _nat,
     "AWS::EC2::VPCEndpoint": _endpoint,
+    "AWS::EC2::NetworkAcl": _nacl,
+    "AWS::EC2::NetworkAclEntry": _nacl_entry,
+    "AWS::EC2::SubnetNetworkAclAssociation": _nacl_assoc,
     "AWS::EC2::SecurityGroup": _sg,
     "AWS::EC2::SecurityGroupIngress": _sg_ingress,
     "AWS::EC2::SecurityGroupEgress": _sg_egress,

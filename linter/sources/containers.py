@@ -40,6 +40,7 @@ def containers(defs: V) -> tuple[Container, ...] | None:
             if group is not None
             for x in group.items()
         ]
+        env_files = key(c, "environmentFiles")
         out.append(
             Container(
                 loc=c.loc,
@@ -52,6 +53,11 @@ def containers(defs: V) -> tuple[Container, ...] | None:
                 log_driver=key(log, "logDriver"),
                 secrets=tuple(x for x in secrets if x is not None),
                 credentials=key(key(c, "repositoryCredentials"), "credentialsParameter"),
+                environment_files=tuple(
+                    f
+                    for x in (env_files.items() if env_files is not None else ())
+                    if (f := key(x, "value")) is not None
+                ),
             )
         )
     return tuple(out)

@@ -7,6 +7,7 @@ and `*.auto.tfvars`, then their default; anything else is unknown.
 
 from __future__ import annotations
 
+import dataclasses
 import glob
 import json
 import os
@@ -378,7 +379,72 @@ def _igw_attachment(rid, loc, t, p, u):
 
 
 def _nat(rid, loc, t, p, u):
-    yield m.NatGateway(rid, loc, t, p.get("subnet_id"), p.get("connectivity_type"))
+    yield m.NatGateway(
+        rid, loc, t, p.get("subnet_id"), p.get("connectivity_type"), p.get("allocation_id")
+    )
+
+
+def _nacl_entries(blocks: list[V], egress: bool) -> tuple[m.NaclEntry, ...]:
+    return tuple(
+        m.NaclEntry(
+            loc=b.loc,
+            egress=egress,
+            number=b.get("rule_no"),
+            protocol=b.get("protocol"),
+            action=b.get("action"),
+            cidr=b.get("cidr_block"),
+            cidr_v6=b.get("ipv6_cidr_block"),
+            from_port=b.get("from_port"),
+            to_port=b.get("to_port"),
+        )
+        for b in blocks
+    )
+
+
+def _nacl(rid, loc, t, p, u, default=False):
+    vpc = p.get("vpc_id")
+    if default:
+        # aws_default_network_acl names the VPC's default NACL: aws_vpc.x.default_network_acl_id
+        dn = p.get("default_network_acl_id")
+        vpc = V(Ref(dn.value.id), dn.loc) if dn and isinstance(dn.value, Ref) else dn
+    ingress, egress = p.get("ingress"), p.get("egress")
+    yield m.NetworkAcl(
+        rid,
+        loc,
+        t,
+        vpc,
+        entries=_nacl_entries(_blocks(p, "ingress"), False)
+        + _nacl_entries(_blocks(p, "egress"), True),
+        subnets=p.get("subnet_ids"),
+        default=default,
+        entries_known=all(x is None or x.known for x in (ingress, egress)),
+    )
+
+
+def _default_nacl(rid, loc, t, p, u):
+    yield from _nacl(rid, loc, t, p, u, default=True)
+
+
+def _nacl_rule(rid, loc, t, p, u):
+    egress = p.get("egress")
+    entry = m.NaclEntry(
+        loc=loc,
+        egress=egress is not None and egress.value is True,
+        number=p.get("rule_number"),
+        protocol=p.get("protocol"),
+        action=p.get("rule_action"),
+        cidr=p.get("cidr_block"),
+        cidr_v6=p.get("ipv6_cidr_block"),
+        from_port=p.get("from_port"),
+        to_port=p.get("to_port"),
+    )
+    if egress is not None and not egress.known:
+        entry = dataclasses.replace(entry, action=unknown("egress is not known", loc))
+    yield m.StandaloneNaclEntry(rid, loc, t, p.get("network_acl_id"), entry)
+
+
+def _nacl_assoc(rid, loc, t, p, u):
+    yield m.NaclAssociation(rid, loc, t, p.get("subnet_id"), p.get("network_acl_id"))
 
 
 def _endpoint(rid, loc, t, p, u):
@@ -436,6 +502,7 @@ def _sg(rid, loc, t, p, u):
         loc,
         t,
         p.get("vpc_id"),
+        vpc_default=t == "aws_default_security_group",
         ingress=_sg_rules(_blocks(p, "ingress"), "ingress"),
         egress=_sg_rules(_blocks(p, "egress"), "egress"),
         # The provider deletes AWS's default allow-all egress rule.
@@ -495,7 +562,17 @@ def _strategy(blocks: list[V]) -> V | None:
 
 
 def _cluster(rid, loc, t, p, u):
-    yield m.Cluster(rid, loc, t, _strategy(_blocks(p, "default_capacity_provider_strategy")))
+    kms = None
+    for conf in _blocks(p, "configuration"):
+        for exe in _blocks(conf, "execute_command_configuration"):
+            kms = exe.get("kms_key_id")
+    yield m.Cluster(
+        rid,
+        loc,
+        t,
+        _strategy(_blocks(p, "default_capacity_provider_strategy")),
+        exec_kms_key=kms,
+    )
 
 
 def _cluster_cps(rid, loc, t, p, u):
@@ -526,6 +603,7 @@ def _launcher(rid, loc, t, p, **kw):
         security_groups=net.get("security_groups") if net else None,
         assign_public_ip=net.get("assign_public_ip") if net else None,
         exec_enabled=p.get("enable_execute_command"),
+        platform_version=p.get("platform_version"),
         **kw,
     )
 
@@ -603,10 +681,15 @@ _BUILDERS = {
     "aws_internet_gateway_attachment": _igw_attachment,
     "aws_nat_gateway": _nat,
     "aws_vpc_endpoint": _endpoint,
+    "aws_network_acl": _nacl,
+    "aws_default_network_acl": _default_nacl,
+    "aws_network_acl_rule": _nacl_rule,
+    "aws_network_acl_association": _nacl_assoc,
     "aws_vpc_endpoint_route_table_association": _endpoint_assoc,
     "aws_vpc_endpoint_subnet_association": _endpoint_assoc,
     "aws_vpc_endpoint_security_group_association": _endpoint_assoc,
     "aws_security_group": _sg,
+    "aws_default_security_group": _sg,
     "aws_security_group_rule": _sg_rule,
     "aws_vpc_security_group_ingress_rule": _vpc_sg_rule,
     "aws_vpc_security_group_egress_rule": _vpc_sg_rule,
@@ -622,8 +705,6 @@ _BUILDERS = {
 
 def fold_associations(tpl: m.Template) -> None:
     """Fold endpoint association resources into their endpoints."""
-    import dataclasses
-
     for a in tpl.of(m.EndpointAssociation):
         ep = tpl.deref(a.endpoint, m.VpcEndpoint)
         if ep is None:
