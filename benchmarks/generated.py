@@ -32,7 +32,9 @@ def cloudformation(vpcs: int, per_vpc: int) -> str:
         add(f"  Igw{v}:\n    Type: AWS::EC2::InternetGateway")
         add(f"  Att{v}:\n    Type: AWS::EC2::VPCGatewayAttachment\n    Properties:")
         add(f"      VpcId: !Ref Vpc{v}\n      InternetGatewayId: !Ref Igw{v}")
-        add(f"  Nacl{v}:\n    Type: AWS::EC2::NetworkAcl\n    Properties:\n      VpcId: !Ref Vpc{v}")
+        add(
+            f"  Nacl{v}:\n    Type: AWS::EC2::NetworkAcl\n    Properties:\n      VpcId: !Ref Vpc{v}"
+        )
         for n, (egress, port) in enumerate([("true", 443), ("false", None)]):
             add(f"  Nacl{v}E{n}:\n    Type: AWS::EC2::NetworkAclEntry\n    Properties:")
             add(f"      NetworkAclId: !Ref Nacl{v}\n      RuleNumber: 100\n      Egress: {egress}")
@@ -67,7 +69,9 @@ def cloudformation(vpcs: int, per_vpc: int) -> str:
             add(f"      VpcId: !Ref Vpc{v}\n      CidrBlock: 10.{v}.{i}.0/24")
             add(f"  Rt{v}x{i}:\n    Type: AWS::EC2::RouteTable\n    Properties:")
             add(f"      VpcId: !Ref Vpc{v}")
-            add(f"  Assoc{v}x{i}:\n    Type: AWS::EC2::SubnetRouteTableAssociation\n    Properties:")
+            add(
+                f"  Assoc{v}x{i}:\n    Type: AWS::EC2::SubnetRouteTableAssociation\n    Properties:"
+            )
             add(f"      SubnetId: !Ref {sub}\n      RouteTableId: !Ref Rt{v}x{i}")
             add(f"  NaclAssoc{v}x{i}:\n    Type: AWS::EC2::SubnetNetworkAclAssociation")
             add(f"    Properties:\n      SubnetId: !Ref {sub}\n      NetworkAclId: !Ref Nacl{v}")
@@ -97,7 +101,9 @@ def terraform(vpcs: int, per_vpc: int) -> str:
         add(f'resource "aws_security_group" "ep{v}" {{ vpc_id = aws_vpc.v{v}.id }}')
         add(f'resource "aws_vpc_security_group_egress_rule" "tasks{v}" {{')
         add(f"  security_group_id = aws_security_group.tasks{v}.id")
-        add('  ip_protocol = "tcp"\n  from_port = 443\n  to_port = 443\n  cidr_ipv4 = "0.0.0.0/0"\n}')
+        add(
+            '  ip_protocol = "tcp"\n  from_port = 443\n  to_port = 443\n  cidr_ipv4 = "0.0.0.0/0"\n}'
+        )
         add(f'resource "aws_vpc_security_group_ingress_rule" "ep{v}" {{')
         add(f"  security_group_id = aws_security_group.ep{v}.id")
         add(f"  referenced_security_group_id = aws_security_group.tasks{v}.id")
@@ -110,11 +116,13 @@ def terraform(vpcs: int, per_vpc: int) -> str:
             add(f"  subnet_ids = [aws_subnet.v{v}_0.id]\n}}")
         add(f'resource "aws_vpc_endpoint" "v{v}_s3" {{\n  vpc_id = aws_vpc.v{v}.id')
         add('  service_name = "com.amazonaws.eu-west-1.s3"')
-        add(f"  route_table_ids = [{', '.join(f'aws_route_table.v{v}_{i}.id' for i in range(per_vpc))}]\n}}")
+        add(
+            f"  route_table_ids = [{', '.join(f'aws_route_table.v{v}_{i}.id' for i in range(per_vpc))}]\n}}"
+        )
         add(f'resource "aws_ecs_cluster" "v{v}" {{ name = "c{v}" }}')
         add(f'resource "aws_ecs_task_definition" "v{v}" {{\n  family = "t{v}"')
         add('  network_mode = "awsvpc"\n  requires_compatibilities = ["FARGATE"]')
-        add("  container_definitions = jsonencode([{\n    name = \"app\"")
+        add('  container_definitions = jsonencode([{\n    name = "app"')
         add('    image = "123456789012.dkr.ecr.eu-west-1.amazonaws.com/app:1"')
         add('    logConfiguration = { logDriver = "awslogs" }\n  }])\n}')
         for i in range(per_vpc):
@@ -123,7 +131,9 @@ def terraform(vpcs: int, per_vpc: int) -> str:
             add(f'  cidr_block = "10.{v % 250}.{i}.0/24"\n}}')
             add(f'resource "aws_route_table" "{sub}" {{ vpc_id = aws_vpc.v{v}.id }}')
             add(f'resource "aws_route_table_association" "{sub}" {{')
-            add(f"  subnet_id = aws_subnet.{sub}.id\n  route_table_id = aws_route_table.{sub}.id\n}}")
+            add(
+                f"  subnet_id = aws_subnet.{sub}.id\n  route_table_id = aws_route_table.{sub}.id\n}}"
+            )
             add(f'resource "aws_ecs_service" "{sub}" {{\n  name = "s{sub}"')
             add(f"  cluster = aws_ecs_cluster.v{v}.id")
             add(f"  task_definition = aws_ecs_task_definition.v{v}.arn")

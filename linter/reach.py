@@ -22,7 +22,7 @@ from linter import model as m
 from linter.addresses import NO, UNKNOWN, YES, Peer
 from linter.findings import Step
 from linter.network import Fact, Network
-from linter.values import Loc, V, ref_id, shape, text, truth
+from linter.values import Loc, V, shape, text, truth
 
 ECR_IMAGE = re.compile(r"^(\d{12}|\*)\.dkr\.ecr(-fips)?\.[^./]+\.amazonaws\.com(\.cn)?/")
 

@@ -99,9 +99,7 @@ def _check_endpoint(ctx: Context, p: Placement, flow: Flow) -> Iterator[Finding]
         *flow.steps,
     )
     if ep.security_groups is None:
-        if p.svc.security_groups is None or any(
-            g.vpc_default for g in ctx.tpl.of(m.SecurityGroup)
-        ):
+        if p.svc.security_groups is None or any(g.vpc_default for g in ctx.tpl.of(m.SecurityGroup)):
             return  # the tasks share the default group, or it is managed here
         if reach.task_groups is None:
             return
