@@ -283,6 +283,8 @@ class Template:
     # source types with instances dropped by count = 0 / empty for_each resting on
     # assumptions (a variable default): absence of such a resource is assumed too
     dropped: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # the source type of every resource id, modelled or not (what a Ref points at)
+    types: dict[str, str] = field(default_factory=dict)
 
     def add(self, r: Resource) -> None:
         self.resources[r.id] = r

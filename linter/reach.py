@@ -22,7 +22,7 @@ from linter import model as m
 from linter.addresses import NO, UNKNOWN, YES, Peer
 from linter.findings import Step
 from linter.network import Fact, Network
-from linter.values import Loc, V, shape, text, truth
+from linter.values import Loc, V, ref_id, shape, text, truth
 
 ECR_IMAGE = re.compile(r"^(\d{12}|\*)\.dkr\.ecr(-fips)?\.[^./]+\.amazonaws\.com(\.cn)?/")
 
@@ -38,7 +38,13 @@ UNROUTED = "unrouted"  # S3 gateway endpoints exist, none on the subnet's route 
 INTERFACE_S3 = "interface-s3"  # only an S3 interface endpoint without private DNS
 UNUSABLE = "unusable"  # endpoints exist but are not usable (other rules say why)
 
-_GATEWAY_SERVICES = ("s3", "dynamodb", "s3express")
+# A valueFrom that references a resource: its type tells the service.
+_SECRET_TYPES = {
+    "AWS::SecretsManager::Secret": "arn:aws:secretsmanager:*",
+    "aws_secretsmanager_secret": "arn:aws:secretsmanager:*",
+    "AWS::SSM::Parameter": "arn:aws:ssm:*",
+    "aws_ssm_parameter": "arn:aws:ssm:*",
+}
 
 
 @dataclass(frozen=True)
@@ -111,10 +117,10 @@ def needs(td: m.TaskDefinition, svc: m.Service, launch: str, mode: str | None, n
             if text(c.log_driver) == "awslogs":
                 add("logs", c.log_driver.loc, "the awslogs log driver")
             for s in (*c.secrets, *([c.credentials] if c.credentials else [])):
-                ref = shape(s) or ""
+                ref = shape(s) or _SECRET_TYPES.get(net.tpl.types.get(ref_id(s) or ""), "")
                 if ref.startswith("arn:") and ":secretsmanager:" in ref:
                     add("secretsmanager", s.loc, "a Secrets Manager secret")
-                elif ":ssm:" in ref or (s.known and not ref.startswith("arn:")):
+                elif ":ssm:" in ref or (isinstance(s.value, str) and not ref.startswith("arn:")):
                     add("ssm", s.loc, "an SSM parameter")
                     if "/aws/reference/secretsmanager/" in ref:
                         add("secretsmanager", s.loc, "an SSM reference to Secrets Manager")

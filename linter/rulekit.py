@@ -9,9 +9,10 @@ from functools import cached_property
 from linter import model as m
 from linter import reach
 from linter.findings import Finding, RuleMeta, Step
-from linter.network import DefaultRoute, Fact, Network
+from linter.nacl import EPHEMERAL, NaclVerdict, decide
+from linter.network import NO, DefaultRoute, Fact, Network, endpoint_service
 from linter.reach import Reach
-from linter.values import Loc, V
+from linter.values import Loc, V, ref_ids, text
 
 
 @dataclass
@@ -94,3 +95,128 @@ def finding(
             sev = "warning"
         message = f"{message} (assuming {'; '.join(assumed)})"
     return Finding(meta.id, sev, message, loc, resource, path, fix)
+
+
+def endpoint_gaps(
+    ctx: Context,
+    meta: RuleMeta,
+    services: tuple[str, ...],
+    consequence: str,
+    fix: str,
+    reasons: tuple[str, ...] = (reach.MISSING,),
+) -> Iterator[Finding]:
+    """One finding per placement whose endpoint-only subnets leave some of `services`
+    unserved for one of `reasons` (FG005, FG012, FG013, FG015, FG016, FG072)."""
+    for p in ctx.placements:
+        r = ctx.reach(p)
+        hits = [
+            (sr, g)
+            for sr in r.subnets
+            for g in sr.gaps
+            if g.need.service in services and g.reason in reasons
+        ]
+        if not hits or r.vpc is None:
+            continue
+        sr = hits[0][0]
+        wanted = list(dict.fromkeys(g.need.service for _, g in hits))
+        needs = {g.need.service: g.need for _, g in hits}
+        subnets = list(dict.fromkeys(s.subnet.id for s, _ in hits))
+        have = sorted({svc for e in ctx.net.endpoints(r.vpc) or () if (svc := endpoint_service(e))})
+        steps = [
+            Step(f"{p.svc.id} places tasks in subnet {sr.subnet.id}", sr.ref.loc),
+            *sr.egress.steps,
+            *(Step(f"{n.why} needs {n.service} (here)", n.loc) for n in needs.values()),
+        ]
+        for _, g in hits:
+            for e in g.endpoints:
+                steps.append(Step(_gap_text(g, e), e.loc))
+        steps.append(
+            Step(f"VPC {r.vpc.id} has endpoints for {', '.join(have) or 'nothing'}", r.vpc.loc)
+        )
+        where = "subnet " + subnets[0] if len(subnets) == 1 else f"subnets {', '.join(subnets)}"
+        missing = " or ".join(wanted)
+        yield finding(
+            meta,
+            f"tasks of {p.svc.id} in {where} have no internet egress ({sr.egress.why}) and "
+            f"no usable {missing} endpoint: {consequence}",
+            p.where,
+            p.svc.id,
+            path=tuple(dict.fromkeys(steps)),
+            assumed=p.assumed + sr.egress.assumed + r.assumed,
+            fix=fix,
+        )
+
+
+def _gap_text(g: reach.Gap, e: m.VpcEndpoint) -> str:
+    if g.reason == reach.UNROUTED:
+        return f"gateway endpoint {e.id} is not on the subnets' route tables"
+    if g.reason == reach.INTERFACE_S3:
+        return f"{e.id} is an S3 interface endpoint without private DNS: ECR cannot use it"
+    return f"endpoint {e.id} exists but is not usable"
+
+
+@dataclass(frozen=True)
+class NaclBlock:
+    """A required flow one direction of a subnet's NACL drops."""
+
+    placement: Placement
+    subnet: m.Subnet
+    acl: m.NetworkAcl
+    egress: bool  # the request leaving (True) or the response coming back (False)
+    flow: reach.Flow
+    verdict: NaclVerdict
+    steps: tuple[Step, ...]  # how the subnet gets its NACL
+    assumed: tuple[str, ...]
+
+
+def nacl_blocks(ctx: Context) -> Iterator[NaclBlock]:
+    """Every (placement, task subnet, direction, peer) whose NACL drops a required flow:
+    TCP 443 out to the peer, and the response back in on the task's ephemeral ports."""
+    for p in ctx.placements:
+        for sr in ctx.reach(p).subnets:
+            entries, acl, steps, assumed = ctx.net.nacl(sr.subnet)
+            if entries is None or acl is None:
+                continue  # unknown, or AWS's default NACL (allows everything)
+            seen: set[tuple[bool, str]] = set()
+            for flow in sr.flows:
+                if flow.via == reach.ENDPOINT and _same_subnet(flow.endpoint, sr.subnet):
+                    continue  # traffic within a subnet never meets its NACL
+                for egress, ports in ((True, (443, 443)), (False, EPHEMERAL)):
+                    key = (egress, flow.peer.label)
+                    if key in seen:
+                        continue
+                    seen.add(key)
+                    verdict = decide(entries, egress, ports, flow.peer)
+                    if verdict.answer == NO:
+                        yield NaclBlock(p, sr.subnet, acl, egress, flow, verdict, steps, assumed)
+
+
+def _same_subnet(ep: m.VpcEndpoint | None, subnet: m.Subnet) -> bool:
+    return ep is not None and ep.subnets is not None and subnet.id in set(ref_ids(ep.subnets))
+
+
+def nacl_path(b: NaclBlock) -> tuple[Step, ...]:
+    """The explanation of a NACL block: the need, the subnet's NACL, the deciding entry."""
+    flow, v = b.flow, b.verdict
+    what = "outbound tcp/443 to" if b.egress else "inbound return traffic from"
+    if v.entry is not None:
+        decided = Step(
+            f"entry {text(v.entry.number)} ({text(v.entry.action)}) drops {what} {flow.peer.label}",
+            v.entry.loc,
+        )
+    else:
+        decided = Step(f"no entry of {b.acl.id} allows {what} {flow.peer.label}", b.acl.loc)
+    return (
+        Step(f"{flow.need.why} needs {flow.need.service} (here)", flow.need.loc),
+        Step(f"{b.placement.svc.id} places tasks in subnet {b.subnet.id}", b.subnet.loc),
+        *b.steps,
+        decided,
+    )
+
+
+def by_acl(blocks: Iterator[NaclBlock]) -> list[list[NaclBlock]]:
+    """Blocks grouped per (placement, NACL, direction): one finding each."""
+    groups: dict[tuple[str, str, bool], list[NaclBlock]] = {}
+    for b in blocks:
+        groups.setdefault((b.placement.svc.id, b.acl.id, b.egress), []).append(b)
+    return list(groups.values())

@@ -1,10 +1,11 @@
 """FG010 — Fargate task has no egress path at all
 
 ## What it does
-Finds Fargate services (and task sets, scheduled tasks) with a subnet whose route
-table has no usable default route — no `0.0.0.0/0` route at all, or one to a
-private NAT gateway — in a VPC that has no VPC endpoints either. Every subnet of
-the service is checked: the scheduler spreads tasks, so one bad subnet is enough.
+Finds Fargate services (and task sets, scheduled tasks) with a subnet whose
+route table has no `0.0.0.0/0` route, in a VPC that has no VPC endpoints and no
+IPv6 way out either. Every subnet of the service is checked: the scheduler
+spreads tasks, so one bad subnet is enough. The explanation names each hop:
+subnet, route table association, route table.
 
 ## Why is this bad?
 Since platform version 1.4.0 all task traffic, including the ECR image pull,
@@ -62,7 +63,11 @@ VPC endpoints the tasks need (ECR api/dkr, the S3 gateway, logs, secrets).
 ## Known problems
 Silent when the subnets, route tables or VPC come from parameters, imports,
 `data` sources or modules, and when the default route goes to a transit gateway,
-peering connection, firewall or instance: those may well lead out.
+peering connection, firewall or instance: those may well lead out. The same
+outcome with another root cause is reported once, by its own rule: a subnet on
+the main route table (FG060), a NAT that cannot reach the internet (FG061), a
+detached internet gateway (FG062), a public subnet without a public IP (FG011),
+endpoints that miss a need (FG012-FG016).
 
 ## References
 - https://docs.aws.amazon.com/AmazonECS/latest/developerguide/fargate-task-networking.html
@@ -75,7 +80,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from linter.findings import Finding, RuleMeta, Step
-from linter.network import NAT, NO, NONE
+from linter.network import MAIN, NO, NONE
 from linter.rulekit import Context, finding, placements, subnet_egress
 
 META = RuleMeta(
@@ -93,8 +98,10 @@ def check(ctx: Context) -> Iterator[Finding]:
         if p.launch != "FARGATE":
             continue
         for ref, subnet, egress, route in subnet_egress(ctx, p):
-            if egress.answer != NO or route.kind not in (NONE, NAT):
+            if egress.answer != NO or route.kind != NONE:
                 continue
+            if net.route_table(subnet)[1] == MAIN:
+                continue  # FG060 names that root cause
             vpc = net.isolated(subnet)
             if vpc is None:
                 continue

@@ -279,6 +279,7 @@ def build(path: str, tree: dict) -> m.Template:
         if not isinstance(body, dict):
             continue
         rtype = body.get("Type")
+        tpl.types[str(lid)] = str(rtype)
         builder = _BUILDERS.get(str(rtype))
         loc = mark(lid, path)
         props = body.get("Properties")

@@ -260,6 +260,7 @@ def _collect_output(unit: Unit, tpl: m.Template, b: Block) -> None:
 
 def build_resource(unit: Unit, tpl: m.Template, b: Block) -> None:
     rtype, _ = b.labels
+    tpl.types[".".join(b.labels)] = rtype
     builder = _BUILDERS.get(rtype)
     if builder is None:
         return
