@@ -96,8 +96,13 @@ def cmd_explain(rule: str) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
-    if args.command == "check":
-        return cmd_check(args)
-    if args.command == "rules":
-        return cmd_rules()
-    return cmd_explain(args.rule)
+    try:
+        if args.command == "check":
+            return cmd_check(args)
+        if args.command == "rules":
+            return cmd_rules()
+        return cmd_explain(args.rule)
+    except BrokenPipeError:
+        # `fargate-lint check . | head`: the reader left; stop quietly, like other tools.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1

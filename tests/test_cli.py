@@ -85,3 +85,17 @@ def test_default_path_is_cwd(in_tmp, capsys) -> None:
     )
     assert main(["check"]) == 1
     assert capsys.readouterr().out.startswith("t.json:1:")
+
+
+def test_closed_pipe_is_not_a_traceback() -> None:
+    import subprocess
+    import sys
+
+    proc = subprocess.run(
+        f"'{sys.executable}' -m linter check --fail-on never '{FIXTURES}' | head -c 1",
+        shell=True,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
+    assert "Traceback" not in proc.stderr
