@@ -171,7 +171,7 @@ def main() -> int:
         base = pathlib.Path(args.keep or tmp)
         (base / "tf").mkdir(parents=True, exist_ok=True)
         cfn = cloudformation(vpcs=4, per_vpc=23)
-        tf = terraform(vpcs=125, per_vpc=5)
+        tf = terraform(vpcs=139, per_vpc=5)
         (base / "big.yaml").write_text(cfn)
         (base / "tf" / "main.tf").write_text(tf)
         exe = str(pathlib.Path(sys.executable).parent / "fargate-lint")

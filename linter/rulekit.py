@@ -45,6 +45,8 @@ class Context:
     def _reach(self) -> dict[str, Reach]:
         return {}
 
+    _nacl_blocks: list | None = None
+
 
 @dataclass(frozen=True)
 class Placement:
@@ -169,9 +171,16 @@ class NaclBlock:
     assumed: tuple[str, ...]
 
 
-def nacl_blocks(ctx: Context) -> Iterator[NaclBlock]:
+def nacl_blocks(ctx: Context) -> list[NaclBlock]:
     """Every (placement, task subnet, direction, peer) whose NACL drops a required flow:
-    TCP 443 out to the peer, and the response back in on the task's ephemeral ports."""
+    TCP 443 out to the peer, and the response back in on the task's ephemeral ports.
+    Three rules read them: computed once per template."""
+    if ctx._nacl_blocks is None:
+        ctx._nacl_blocks = list(_nacl_blocks(ctx))
+    return ctx._nacl_blocks
+
+
+def _nacl_blocks(ctx: Context) -> Iterator[NaclBlock]:
     for p in ctx.placements:
         for sr in ctx.reach(p).subnets:
             entries, acl, steps, assumed = ctx.net.nacl(sr.subnet)
@@ -214,7 +223,7 @@ def nacl_path(b: NaclBlock) -> tuple[Step, ...]:
     )
 
 
-def by_acl(blocks: Iterator[NaclBlock]) -> list[list[NaclBlock]]:
+def by_acl(blocks: list[NaclBlock]) -> list[list[NaclBlock]]:
     """Blocks grouped per (placement, NACL, direction): one finding each."""
     groups: dict[tuple[str, str, bool], list[NaclBlock]] = {}
     for b in blocks:
