@@ -30,7 +30,6 @@ class Peer:
     cidrs: tuple[str, ...] | None = ()  # the peer's subnet CIDRs; None when unknown
     # security groups on the peer's ENIs; None when unknown
     groups: frozenset[str] | None = frozenset()
-    prefix_list: bool = False  # also reachable as a managed prefix list (S3 gateway)
 
 
 def network(cidr: str | None) -> ipaddress.IPv4Network | ipaddress.IPv6Network | None:

@@ -561,7 +561,3 @@ def endpoint_service(ep: m.VpcEndpoint) -> str | None:
     match = ENDPOINT_SERVICE.match(name)
     service = match.group(1) if match else name  # some other service, e.g. a partner's
     return None if "*" in service else service
-
-
-def subnet_cidrs(subnets: list[m.Subnet]) -> list[str | None]:
-    return [text(s.cidr) for s in subnets]

@@ -161,7 +161,7 @@ def endpoint_peer(net: Network, ep: m.VpcEndpoint, service: str) -> Peer:
 
 
 INTERNET_PEER = Peer("the internet", internet=True)
-S3_PEER = Peer("S3 (through the gateway endpoint)", internet=True, prefix_list=True)
+S3_PEER = Peer("S3 (through the gateway endpoint)", internet=True)
 
 
 def analyse(net: Network, svc: m.Service, td: m.TaskDefinition | None, launch, mode) -> Reach:

@@ -18,8 +18,7 @@ from linter.values import integer, ref_id, shape, text
 @dataclass(frozen=True)
 class SgVerdict:
     answer: str
-    rule: m.SgRule | None = None  # the rule that admits the flow, when one does
-    default_egress: bool = False  # admitted by the default allow-all egress
+    rule: m.SgRule | None = None  # the rule that admits the flow (None: the default egress)
 
 
 def rule_matches(rule: m.SgRule, owner: str, port: int, peer: Peer) -> str:
@@ -75,7 +74,7 @@ def admits(
         if not sg.rules_known:
             return SgVerdict(UNKNOWN)
         if direction == "egress" and not sg.default_egress_removed:
-            return SgVerdict(YES, default_egress=True)
+            return SgVerdict(YES)
         for rule in sg.ingress if direction == "ingress" else sg.egress:
             verdict = rule_matches(rule, sg.id, port, peer)
             if verdict == YES:

@@ -93,12 +93,10 @@ def check(ctx: Context) -> Iterator[Finding]:
 
 def _open_without_lb(ctx: Context, p, mode_step: Step) -> Iterator[Finding]:
     svc = p.svc
-    if svc.load_balancers or svc.service_registries is not None or svc.security_groups is None:
+    if svc.load_balancers or svc.service_registries is not None:
         return
-    if not svc.security_groups.known:
-        return
-    groups = [ctx.net.security_group(v) for v in svc.security_groups.items()]
-    if not groups or any(g is None for g in groups):
+    groups = ctx.net.security_groups(svc.security_groups)
+    if groups is None:
         return
     for c in p.td.containers or ():
         for pm in c.port_mappings:
