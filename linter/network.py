@@ -96,6 +96,7 @@ class Network:
         # Per-subnet answers every rule asks for: computed once.
         self._tables: dict[str, tuple[m.RouteTable | None, str, tuple[Step, ...]]] = {}
         self._defaults: dict[str, DefaultRoute] = {}
+        self._by_service: dict[str, dict[str, list[m.VpcEndpoint]] | None] = {}
         for a in tpl.of(m.MainRouteTableAssociation):
             vid, rt = ref_id(a.vpc), self.tpl.deref(a.route_table, m.RouteTable)
             if vid and rt:
@@ -358,10 +359,19 @@ class Network:
     def endpoints_for(self, vpc: m.Vpc, service: str) -> list[m.VpcEndpoint] | None:
         """The VPC's endpoints for one service (`ecr.dkr`); None when the set is open:
         endpoints we cannot place, or one whose service name we cannot read."""
-        eps = self.endpoints(vpc)
-        if eps is None or any(endpoint_service(e) is None for e in eps):
-            return None
-        return [e for e in eps if endpoint_service(e) == service]
+        if vpc.id not in self._by_service:
+            self._by_service[vpc.id] = self._index_services(vpc)
+        index = self._by_service[vpc.id]
+        return None if index is None else index.get(service, [])
+
+    def _index_services(self, vpc: m.Vpc) -> dict[str, list[m.VpcEndpoint]] | None:
+        index: dict[str, list[m.VpcEndpoint]] = defaultdict(list)
+        for e in self.endpoints(vpc) or ():
+            service = endpoint_service(e)
+            if service is None:
+                return None
+            index[service].append(e)
+        return None if self.endpoints(vpc) is None else index
 
     def internet_egress(
         self, svc: m.Service, subnet: m.Subnet, launch: str, mode: str | None
