@@ -9,7 +9,7 @@ from functools import cached_property
 from linter import model as m
 from linter import reach
 from linter.findings import Finding, RuleMeta, Step
-from linter.nacl import EPHEMERAL, NaclVerdict, decide
+from linter.nacl import EPHEMERAL, NaclVerdict, allows_anything, decide
 from linter.network import NO, DefaultRoute, Fact, Network, endpoint_service
 from linter.reach import Reach
 from linter.values import Loc, V, ref_ids, text
@@ -45,7 +45,12 @@ class Context:
     def _reach(self) -> dict[str, Reach]:
         return {}
 
-    _nacl_blocks: list | None = None
+    @cached_property
+    def nacl_blocks(self) -> list[NaclBlock]:
+        """Every (placement, task subnet, direction, peer) whose NACL drops a required
+        flow: TCP 443 out to the peer, and the response back in on the task's ephemeral
+        ports. Three rules read them: computed once per template."""
+        return list(_nacl_blocks(self))
 
 
 @dataclass(frozen=True)
@@ -171,15 +176,6 @@ class NaclBlock:
     assumed: tuple[str, ...]
 
 
-def nacl_blocks(ctx: Context) -> list[NaclBlock]:
-    """Every (placement, task subnet, direction, peer) whose NACL drops a required flow:
-    TCP 443 out to the peer, and the response back in on the task's ephemeral ports.
-    Three rules read them: computed once per template."""
-    if ctx._nacl_blocks is None:
-        ctx._nacl_blocks = list(_nacl_blocks(ctx))
-    return ctx._nacl_blocks
-
-
 def _nacl_blocks(ctx: Context) -> Iterator[NaclBlock]:
     for p in ctx.placements:
         for sr in ctx.reach(p).subnets:
@@ -223,9 +219,20 @@ def nacl_path(b: NaclBlock) -> tuple[Step, ...]:
     )
 
 
-def by_acl(blocks: list[NaclBlock]) -> list[list[NaclBlock]]:
-    """Blocks grouped per (placement, NACL, direction): one finding each."""
-    groups: dict[tuple[str, str, bool], list[NaclBlock]] = {}
-    for b in blocks:
-        groups.setdefault((b.placement.svc.id, b.acl.id, b.egress), []).append(b)
-    return list(groups.values())
+def missing_allows(ctx: Context, egress: bool) -> Iterator[list[NaclBlock]]:
+    """FG050/FG051's share of the blocks, one group per (placement, NACL) for one
+    direction: drops for want of an allow entry. A NACL that allows nothing in that
+    direction, and drops by a deny shadowing an allow, are FG053's."""
+    groups: dict[tuple[str, str], list[NaclBlock]] = {}
+    for b in ctx.nacl_blocks:
+        if b.egress == egress and b.verdict.shadowed is None:
+            groups.setdefault((b.placement.svc.id, b.acl.id), []).append(b)
+    for group in groups.values():
+        if allows_anything(ctx.net.nacl_entries.get(group[0].acl.id, []), egress):
+            yield group
+
+
+def labels(group: list[NaclBlock]) -> tuple[str, str]:
+    """(peers, services) of a group of blocks, for one message."""
+    peers = ", ".join(dict.fromkeys(b.flow.peer.label for b in group))
+    return peers, ", ".join(dict.fromkeys(b.flow.need.service for b in group))

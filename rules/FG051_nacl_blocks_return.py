@@ -53,8 +53,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from linter.findings import Finding, RuleMeta
-from linter.nacl import allows_anything
-from linter.rulekit import Context, by_acl, finding, nacl_blocks, nacl_path
+from linter.rulekit import Context, finding, labels, missing_allows, nacl_path
 
 META = RuleMeta(
     id="FG051",
@@ -66,18 +65,10 @@ META = RuleMeta(
 
 
 def check(ctx: Context) -> Iterator[Finding]:
-    for group in by_acl(nacl_blocks(ctx)):
+    for group in missing_allows(ctx, egress=False):
         b = group[0]
-        entries = ctx.net.nacl_entries.get(b.acl.id, [])
-        if b.egress or not allows_anything(entries, False):
-            continue
-        group = [x for x in group if x.verdict.shadowed is None]  # FG053's
-        if not group:
-            continue
-        b = group[0]
+        peers, services = labels(group)
         lo, hi = b.verdict.ports or (0, 0)
-        peers = ", ".join(dict.fromkeys(x.flow.peer.label for x in group))
-        services = ", ".join(dict.fromkeys(x.flow.need.service for x in group))
         yield finding(
             META,
             f"network ACL {b.acl.id} of subnet {b.subnet.id} drops the responses from "

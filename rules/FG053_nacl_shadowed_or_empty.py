@@ -58,7 +58,7 @@ from linter.findings import Finding, RuleMeta, Step
 from linter.nacl import allows_anything
 from linter.network import NAT
 from linter.reach import ENDPOINT
-from linter.rulekit import Context, finding, nacl_blocks, nacl_path
+from linter.rulekit import Context, finding, nacl_path
 from linter.values import text
 
 META = RuleMeta(
@@ -71,7 +71,7 @@ META = RuleMeta(
 
 
 def check(ctx: Context) -> Iterator[Finding]:
-    for b in nacl_blocks(ctx):
+    for b in ctx.nacl_blocks:
         v = b.verdict
         if v.shadowed is None or v.entry is None:
             continue
