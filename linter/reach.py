@@ -92,7 +92,9 @@ class Reach:
     assumed: tuple[str, ...]  # assumptions behind "no endpoint" (exported VPC...)
 
 
-def needs(td: m.TaskDefinition, svc: m.Service, launch: str, mode: str | None, net) -> list[Need]:
+def needs(
+    td: m.TaskDefinition, svc: m.Service, launch: str, mode: str | None, net: Network
+) -> list[Need]:
     """Needs(P): what the tasks call, with the line that makes them call it. On the EC2
     launch type the instance pulls images, fetches secrets and ships logs; the task
     ENI keeps only ECS Exec (in awsvpc mode)."""
@@ -173,7 +175,7 @@ def analyse(net: Network, svc: m.Service, td: m.TaskDefinition | None, launch, m
     cidrs = [text(s.cidr) for _, s in placed]
     task_peer = Peer(
         f"the tasks of {svc.id}",
-        cidrs=None if None in cidrs or len(cidrs) != len(placed) else tuple(cidrs),
+        cidrs=None if None in cidrs else tuple(cidrs),
         groups=frozenset(g.id for g in groups) if groups is not None else None,
     )
     assumed = net.exported(vpc) + net.dropped("aws_vpc_endpoint") if vpc else ()
@@ -206,7 +208,7 @@ def _serve(
         # Endpoints we cannot see may capture the name: judge nothing.
         return None, None
     if need.service == S3:
-        return _serve_s3(net, subnet, need, eps, egress, only)
+        return _serve_s3(net, vpc, subnet, need, eps, egress, only)
     for ep in eps:
         if is_interface(ep) and private_dns(ep):
             step = Step(
@@ -226,7 +228,15 @@ def _serve(
     return None, Gap(need, UNUSABLE if eps else MISSING, tuple(eps))
 
 
-def _serve_s3(net, subnet, need, eps, egress, only) -> tuple[Flow | None, Gap | None]:
+def _serve_s3(
+    net: Network,
+    vpc: m.Vpc,
+    subnet: m.Subnet,
+    need: Need,
+    eps: list[m.VpcEndpoint],
+    egress: Fact,
+    only: bool,
+) -> tuple[Flow | None, Gap | None]:
     rt, status, _ = net.route_table(subnet)
     gateways = [e for e in eps if is_interface(e) is False]
     for ep in gateways:
@@ -245,7 +255,7 @@ def _serve_s3(net, subnet, need, eps, egress, only) -> tuple[Flow | None, Gap | 
         return None, None
     if egress.answer == YES:
         return Flow(need, VIA_INTERNET, INTERNET_PEER, steps=egress.steps), None
-    if not only or not net.endpoints(net.vpc_of(subnet)):
+    if not only or not net.endpoints(vpc):
         return None, None
     if gateways:
         return None, Gap(need, UNROUTED, tuple(gateways))
