@@ -12,6 +12,7 @@ from linter.findings import Finding, RuleMeta, Step
 from linter.nacl import EPHEMERAL, NaclVerdict, allows_anything, decide
 from linter.network import NO, DefaultRoute, Fact, Network, endpoint_service
 from linter.reach import Reach
+from linter.secgroups import describe
 from linter.values import Loc, V, ref_ids, text
 
 
@@ -82,6 +83,52 @@ def subnet_egress(ctx: Context, p: Placement) -> Iterator[tuple[V, m.Subnet, Fac
     for ref, subnet in ctx.net.placement_subnets(p.svc):
         fact, route = ctx.net.internet_egress(p.svc, subnet, p.launch or "", p.mode)
         yield ref, subnet, fact, route
+
+
+@dataclass(frozen=True)
+class Stranded:
+    """A Fargate task subnet with no internet egress, in a VPC with no endpoints and no
+    IPv6 way out: nothing at all leads out. FG010, FG011 and FG060 each name one root
+    cause (no default route, an IGW without public IP, the main route table)."""
+
+    placement: Placement
+    ref: V  # where the placement names the subnet
+    subnet: m.Subnet
+    egress: Fact
+    route: DefaultRoute
+    vpc: m.Vpc
+    path: tuple[Step, ...]
+    assumed: tuple[str, ...]
+
+
+def stranded(ctx: Context) -> Iterator[Stranded]:
+    net = ctx.net
+    for p in ctx.placements:
+        if p.launch != "FARGATE":
+            continue
+        for ref, subnet, egress, route in subnet_egress(ctx, p):
+            if egress.answer != NO:
+                continue
+            vpc = net.isolated(subnet)
+            if vpc is None:
+                continue
+            path = (
+                Step(f"{p.svc.id} places tasks in subnet {subnet.id}", ref.loc),
+                *egress.steps,
+                Step(f"VPC {vpc.id} has no VPC endpoints", vpc.loc),
+            )
+            assumed = p.assumed + egress.assumed + net.isolation_assumed(vpc)
+            yield Stranded(p, ref, subnet, egress, route, vpc, path, assumed)
+
+
+def sg_explained(
+    net: Network, groups: list[m.SecurityGroup], direction: str
+) -> tuple[list[Step], list[str]]:
+    """What each group lets through in one direction, and the assumptions that another
+    stack may add rules to it (exported groups)."""
+    verb = "admits" if direction == "ingress" else "allows"
+    steps = [Step(f"security group {g.id} {verb} {describe(g, direction)}", g.loc) for g in groups]
+    return steps, [a for g in groups for a in net.exported(g)]
 
 
 def finding(

@@ -79,9 +79,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from linter.findings import Finding, RuleMeta, Step
-from linter.network import MAIN, NO, NONE
-from linter.rulekit import Context, finding, placements, subnet_egress
+from linter.findings import Finding, RuleMeta
+from linter.network import MAIN, NONE
+from linter.rulekit import Context, finding, stranded
 
 META = RuleMeta(
     id="FG010",
@@ -93,32 +93,19 @@ META = RuleMeta(
 
 
 def check(ctx: Context) -> Iterator[Finding]:
-    net = ctx.net
-    for p in placements(ctx):
-        if p.launch != "FARGATE":
-            continue
-        for ref, subnet, egress, route in subnet_egress(ctx, p):
-            if egress.answer != NO or route.kind != NONE:
-                continue
-            if net.route_table(subnet)[1] == MAIN:
-                continue  # FG060 names that root cause
-            vpc = net.isolated(subnet)
-            if vpc is None:
-                continue
-            steps = (
-                Step(f"{p.svc.id} places tasks in subnet {subnet.id}", ref.loc),
-                *egress.steps,
-                Step(f"VPC {vpc.id} has no VPC endpoints", vpc.loc),
-            )
-            yield finding(
-                META,
-                f"Fargate tasks of {p.svc.id} in subnet {subnet.id} have no way out "
-                f"({egress.why}) and the VPC has no endpoints: image pulls, secrets and "
-                "logs will time out and tasks will never start",
-                ref.loc,
-                p.svc.id,
-                path=steps,
-                assumed=p.assumed + egress.assumed + net.isolation_assumed(vpc),
-                fix="Route 0.0.0.0/0 to a public NAT gateway, use a public subnet with "
-                "AssignPublicIp ENABLED, or add the VPC endpoints the tasks need.",
-            )
+    for s in stranded(ctx):
+        if s.route.kind != NONE or ctx.net.route_table(s.subnet)[1] == MAIN:
+            continue  # the other root causes are FG011's and FG060's
+        p = s.placement
+        yield finding(
+            META,
+            f"Fargate tasks of {p.svc.id} in subnet {s.subnet.id} have no way out "
+            f"({s.egress.why}) and the VPC has no endpoints: image pulls, secrets and "
+            "logs will time out and tasks will never start",
+            s.ref.loc,
+            p.svc.id,
+            path=s.path,
+            assumed=s.assumed,
+            fix="Route 0.0.0.0/0 to a public NAT gateway, use a public subnet with "
+            "AssignPublicIp ENABLED, or add the VPC endpoints the tasks need.",
+        )

@@ -62,8 +62,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from linter.findings import Finding, RuleMeta, Step
-from linter.network import IGW, NAT, NO, NONE
-from linter.rulekit import Context, finding, placements, subnet_egress
+from linter.network import IGW, NAT, NONE
+from linter.rulekit import Context, finding, placements, stranded, subnet_egress
 
 META = RuleMeta(
     id="FG011",
@@ -75,40 +75,37 @@ META = RuleMeta(
 
 
 def check(ctx: Context) -> Iterator[Finding]:
-    net = ctx.net
     for p in placements(ctx):
-        if p.launch != "FARGATE":
+        if p.launch != "FARGATE" or ctx.net.public_ip(p.svc) is not True:
             continue
-        public = net.public_ip(p.svc)
-        for ref, subnet, egress, route in subnet_egress(ctx, p):
-            into = Step(f"{p.svc.id} places tasks in subnet {subnet.id}", ref.loc)
-            if public is True and route.kind in (NONE, NAT):
+        for ref, subnet, _, route in subnet_egress(ctx, p):
+            if route.kind in (NONE, NAT):
                 yield finding(
                     META,
                     f"{p.svc.id} assigns public IPs but subnet {subnet.id} does not route "
                     "0.0.0.0/0 to an internet gateway, so the public IP is never used",
                     p.svc.assign_public_ip.loc,
                     p.svc.id,
-                    path=(into, *route.steps),
+                    path=(
+                        Step(f"{p.svc.id} places tasks in subnet {subnet.id}", ref.loc),
+                        *route.steps,
+                    ),
                     assumed=p.assumed + route.assumed + p.svc.assign_public_ip.assumed,
                     severity="warning",
                     fix="Set AssignPublicIp to DISABLED, or place the tasks in a public subnet.",
                 )
-                continue
-            if egress.answer != NO or route.kind != IGW:
-                continue
-            vpc = net.isolated(subnet)
-            if vpc is None:
-                continue
-            yield finding(
-                META,
-                f"Fargate tasks of {p.svc.id} run in public subnet {subnet.id} without a "
-                "public IP and there is no NAT: they cannot reach ECR, Secrets Manager or "
-                "CloudWatch Logs and will fail to start",
-                ref.loc,
-                p.svc.id,
-                path=(into, *egress.steps, Step(f"VPC {vpc.id} has no VPC endpoints", vpc.loc)),
-                assumed=p.assumed + egress.assumed + net.isolation_assumed(vpc),
-                fix="Set AssignPublicIp: ENABLED (assign_public_ip = true), or use private "
-                "subnets routed to a NAT gateway.",
-            )
+    for s in stranded(ctx):
+        if s.route.kind != IGW:
+            continue
+        yield finding(
+            META,
+            f"Fargate tasks of {s.placement.svc.id} run in public subnet {s.subnet.id} without "
+            "a public IP and there is no NAT: they cannot reach ECR, Secrets Manager or "
+            "CloudWatch Logs and will fail to start",
+            s.ref.loc,
+            s.placement.svc.id,
+            path=s.path,
+            assumed=s.assumed,
+            fix="Set AssignPublicIp: ENABLED (assign_public_ip = true), or use private "
+            "subnets routed to a NAT gateway.",
+        )

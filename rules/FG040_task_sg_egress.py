@@ -65,8 +65,7 @@ from collections.abc import Iterator
 
 from linter.findings import Finding, RuleMeta, Step
 from linter.network import NO
-from linter.rulekit import Context, finding, placements
-from linter.secgroups import describe
+from linter.rulekit import Context, finding, placements, sg_explained
 
 META = RuleMeta(
     id="FG040",
@@ -96,10 +95,8 @@ def check(ctx: Context) -> Iterator[Finding]:
         flows = list(blocked.values())
         steps = [Step(f"{f.need.why} needs {f.need.service} (here)", f.need.loc) for f in flows]
         steps += [s for f in flows for s in f.steps]
-        assumed = list(p.assumed)
-        for g in groups:
-            steps.append(Step(f"security group {g.id} allows {describe(g, 'egress')}", g.loc))
-            assumed.extend(net.exported(g))
+        sg_steps, sg_assumed = sg_explained(net, groups, "egress")
+        steps += sg_steps
         peers = ", ".join(f"{f.peer.label} ({f.need.service})" for f in flows)
         yield finding(
             META,
@@ -108,7 +105,7 @@ def check(ctx: Context) -> Iterator[Finding]:
             p.svc.security_groups.loc,
             p.svc.id,
             path=tuple(dict.fromkeys(steps)),
-            assumed=tuple(assumed),
+            assumed=p.assumed + tuple(sg_assumed),
             fix="Allow egress TCP 443 to 0.0.0.0/0, or to the endpoints' security group and "
             "the S3 prefix list.",
         )

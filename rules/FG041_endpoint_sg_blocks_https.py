@@ -69,8 +69,7 @@ from linter import model as m
 from linter.findings import Finding, RuleMeta, Step
 from linter.network import NO
 from linter.reach import ENDPOINT, Flow
-from linter.rulekit import Context, Placement, finding, placements
-from linter.secgroups import describe
+from linter.rulekit import Context, Placement, finding, placements, sg_explained
 
 META = RuleMeta(
     id="FG041",
@@ -122,19 +121,15 @@ def _check_endpoint(ctx: Context, p: Placement, flow: Flow) -> Iterator[Finding]
     verdict = net.sg_admits(groups, "ingress", 443, reach.task_peer)
     if verdict.answer != NO:
         return
-    steps = [*base]
-    assumed = list(p.assumed)
-    for g in groups:
-        steps.append(Step(f"security group {g.id} admits {describe(g, 'ingress')}", g.loc))
-        assumed.extend(net.exported(g))
+    sg_steps, sg_assumed = sg_explained(net, groups, "ingress")
     yield finding(
         META,
         f"the security groups of interface endpoint {ep.id} ({service}) do not admit TCP 443 "
         f"from the tasks of {p.svc.id}; calls to {service} will time out",
         p.where,
         p.svc.id,
-        path=tuple(steps),
-        assumed=tuple(assumed),
+        path=(*base, *sg_steps),
+        assumed=p.assumed + tuple(sg_assumed),
         fix="Add an ingress rule for TCP 443 from the tasks' security group (or the VPC "
         "CIDR) to the endpoint's security group.",
     )

@@ -54,9 +54,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from linter import model as m
-from linter.findings import Finding, RuleMeta, Step
-from linter.network import MAIN, NO, NONE
-from linter.rulekit import Context, finding, placements, subnet_egress
+from linter.findings import Finding, RuleMeta
+from linter.network import MAIN, NONE
+from linter.rulekit import Context, finding, stranded
 
 META = RuleMeta(
     id="FG060",
@@ -68,30 +68,19 @@ META = RuleMeta(
 
 
 def check(ctx: Context) -> Iterator[Finding]:
-    net = ctx.net
-    for p in placements(ctx):
-        if p.launch != "FARGATE":
+    for s in stranded(ctx):
+        if s.route.kind != NONE or ctx.net.route_table(s.subnet)[1] != MAIN:
             continue
-        for ref, subnet, egress, route in subnet_egress(ctx, p):
-            if egress.answer != NO or route.kind != NONE or net.route_table(subnet)[1] != MAIN:
-                continue
-            vpc = net.isolated(subnet)
-            if vpc is None:
-                continue
-            yield finding(
-                META,
-                f"subnet {subnet.id} of {p.svc.id} has no route table association, and the "
-                f"main route table of {vpc.id} has no 0.0.0.0/0 route: Fargate tasks there "
-                "cannot pull images, fetch secrets or send logs",
-                ref.loc,
-                p.svc.id,
-                path=(
-                    Step(f"{p.svc.id} places tasks in subnet {subnet.id}", ref.loc),
-                    *egress.steps,
-                    Step(f"VPC {vpc.id} has no VPC endpoints", vpc.loc),
-                ),
-                assumed=p.assumed + egress.assumed + net.isolation_assumed(vpc),
-                severity="error" if ctx.tpl.kind == m.CFN else "warning",
-                fix=f"Associate {subnet.id} with a route table whose 0.0.0.0/0 route goes to "
-                "a NAT gateway (or an internet gateway, with public IPs).",
-            )
+        yield finding(
+            META,
+            f"subnet {s.subnet.id} of {s.placement.svc.id} has no route table association, "
+            f"and the main route table of {s.vpc.id} has no 0.0.0.0/0 route: Fargate tasks "
+            "there cannot pull images, fetch secrets or send logs",
+            s.ref.loc,
+            s.placement.svc.id,
+            path=s.path,
+            assumed=s.assumed,
+            severity="error" if ctx.tpl.kind == m.CFN else "warning",
+            fix=f"Associate {s.subnet.id} with a route table whose 0.0.0.0/0 route goes to "
+            "a NAT gateway (or an internet gateway, with public IPs).",
+        )
