@@ -7,10 +7,12 @@ import traceback
 from dataclasses import dataclass, field
 
 from linter import model as m
+from linter import suppress
 from linter.discover import MAX_BYTES, Unit, discover
 from linter.findings import Finding
 from linter.rulekit import Context
 from linter.sources import Loaded, ParseProblem, read_tree
+from linter.suppress import Suppressed
 from linter.values import Loc
 
 INTERNAL = "INTERNAL"  # a bug of ours, reported as a finding; the run exits 2
@@ -21,6 +23,8 @@ class Result:
     findings: list[Finding] = field(default_factory=list)
     units: int = 0
     internal_errors: int = 0
+    suppressed: list[Suppressed] = field(default_factory=list)
+    files: set[str] = field(default_factory=set)  # every file whose findings are reported
 
 
 def load_unit(unit: Unit) -> Loaded:
@@ -67,8 +71,18 @@ def _internal(where: str, loc: Loc, exc: BaseException) -> Finding:
     )
 
 
+def unit_files(unit: Unit, tpl: m.Template | None) -> list[str]:
+    if tpl is not None:
+        return list(tpl.files)
+    if unit.kind == m.TERRAFORM:
+        from linter.sources.terraform import tf_files
+
+        return tf_files(unit.path)
+    return [unit.path]
+
+
 def lint_unit(unit: Unit, rules: dict, result: Result) -> list[Finding]:
-    from linter.rules import FG000_unparseable_input
+    from linter.rules import RULES, FG000_unparseable_input
 
     out: list[Finding] = []
     try:
@@ -78,16 +92,33 @@ def lint_unit(unit: Unit, rules: dict, result: Result) -> list[Finding]:
         return [_internal(f"the reader for {unit.path}", Loc(unit.path), exc)]
     if "FG000" in rules:
         out.extend(FG000_unparseable_input.from_problem(p) for p in loaded.problems)
-    if loaded.template is not None:
-        ctx = Context(loaded.template)
+    tpl = loaded.template
+    if tpl is not None:
+        ctx = Context(tpl)
         for rule_id, module in rules.items():
             try:
                 out.extend(module.check(ctx))
             except Exception as exc:
                 result.internal_errors += 1
                 out.append(_internal(f"rule {rule_id}", Loc(unit.path), exc))
+    files = unit_files(unit, tpl)
+    spans = tpl.spans if tpl is not None else []
+    ignores = list(tpl.ignores) if tpl is not None else []
+    for path in files:
+        ignores += suppress.comment_ignores(path, spans)
+    out, hidden, stale = suppress.apply(out, ignores, set(rules), set(RULES))
+    out += stale
     if unit.only is not None:
-        out = [f for f in out if f.loc.file in unit.only]
+        # A changed file's findings, and those whose explanation passes through it:
+        # deleting a NAT route in network.tf strands the service declared in ecs.tf.
+        def touches(f: Finding) -> bool:
+            return f.loc.file in unit.only or any(s.loc.file in unit.only for s in f.path)
+
+        out = [f for f in out if touches(f)]
+        hidden = [s for s in hidden if touches(s.finding)]
+        files = [f for f in files if f in unit.only]
+    result.suppressed += hidden
+    result.files.update(files)
     return out
 
 
@@ -102,4 +133,5 @@ def run(paths: list[str], rules: dict) -> Result:
                 seen.add(key)
                 result.findings.append(f)
     result.findings.sort(key=Finding.sort_key)
+    result.suppressed.sort(key=lambda s: s.finding.sort_key())
     return result

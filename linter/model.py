@@ -267,6 +267,28 @@ class Service(Resource):
 R = TypeVar("R", bound=Resource)
 
 
+@dataclass(frozen=True)
+class Span:
+    """The lines a resource declaration occupies (inclusive): a suppression on its
+    first line covers all of them."""
+
+    file: str
+    first: int
+    last: int
+
+
+@dataclass(frozen=True)
+class Ignore:
+    """One rule id a template suppresses over a range of lines (inclusive)."""
+
+    rule: str
+    reason: str
+    loc: Loc  # where the suppression is written; an unused one is reported here
+    first: int
+    last: int
+    problem: str = ""  # set when the suppression could not be understood
+
+
 @dataclass
 class Template:
     """One unit of analysis: a CFN file, a TF directory or a task-definition file."""
@@ -285,6 +307,10 @@ class Template:
     dropped: dict[str, tuple[str, ...]] = field(default_factory=dict)
     # the source type of every resource id, modelled or not (what a Ref points at)
     types: dict[str, str] = field(default_factory=dict)
+    # every resource declaration's lines, modelled or not (inline suppressions)
+    spans: list[Span] = field(default_factory=list)
+    # suppressions the format carries outside comments (CloudFormation Metadata)
+    ignores: list[Ignore] = field(default_factory=list)
 
     def add(self, r: Resource) -> None:
         self.resources[r.id] = r

@@ -20,6 +20,10 @@ class Loc:
     file: str
     line: int = 1
     column: int = 1
+    # Where the located text ends (line, and the column just past it), 0 when unknown.
+    # Not part of identity: the same place decoded twice is the same place.
+    end_line: int = field(default=0, compare=False)
+    end_column: int = field(default=0, compare=False)
 
     def __str__(self) -> str:
         return f"{self.file}:{self.line}:{self.column}"

@@ -29,6 +29,7 @@ from linter.rules import (
     FG072_endpoint_type,
     FG090_fargate_network_mode,
     FG091_host_port_mismatch,
+    FG100_unused_suppression,
 )
 
 RULES: dict[str, ModuleType] = {
@@ -56,4 +57,5 @@ RULES: dict[str, ModuleType] = {
     "FG072": FG072_endpoint_type,
     "FG090": FG090_fargate_network_mode,
     "FG091": FG091_host_port_mismatch,
+    "FG100": FG100_unused_suppression,
 }

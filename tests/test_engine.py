@@ -25,7 +25,7 @@ def test_exported_vpc_downgrades(tmp_path) -> None:
     assert f.severity == "warning" and "Vpc is shared as an output" in f.message
 
 
-def test_named_tf_file_reports_only_that_file(tmp_path) -> None:
+def test_named_tf_file_reports_what_touches_it(tmp_path) -> None:
     unit = tmp_path / "net"
     shutil.copytree(FIXTURES / "FG011" / "tf_public_ip", unit)
     # Split the fixture: the network in main.tf, the services in svc.tf.
@@ -34,9 +34,15 @@ def test_named_tf_file_reports_only_that_file(tmp_path) -> None:
     services = text[text.index('resource "aws_ecs_service"') :]
     main.write_text(text[: text.index('resource "aws_ecs_service"')])
     (unit / "svc.tf").write_text(services)
-    assert {f.loc.file for f in run([str(unit)], RULES).findings} == {str(unit / "svc.tf")}
-    assert run([str(main)], RULES).findings == []  # the network file itself is clean
-    assert len(run([str(unit / "svc.tf")], RULES).findings) == 2
+    (unit / "other.tf").write_text('resource "aws_s3_bucket" "logs" {}\n')
+    everything = run([str(unit)], RULES).findings
+    assert {f.loc.file for f in everything} == {str(unit / "svc.tf")}
+    assert len(everything) == 2
+    # The findings sit in svc.tf; their explanation walks the network in main.tf, so a
+    # commit that changes only main.tf still hears about the services it strands.
+    assert run([str(unit / "svc.tf")], RULES).findings == everything
+    assert run([str(main)], RULES).findings == everything
+    assert run([str(unit / "other.tf")], RULES).findings == []
 
 
 def test_tfvars_pull_in_their_directory(tmp_path) -> None:

@@ -98,7 +98,11 @@ def mark(node: Any, path: str, fallback: Loc | None = None) -> Loc:
     # The JSON decoder's marks point just past a key's opening quote, 0-based:
     # that is the quote's 1-based column. YAML marks are 0-based on the token.
     json_mark = type(sm).__module__ == "cfnlint.decode.mark"
-    return Loc(path, sm.line + 1, max(sm.column + (0 if json_mark else 1), 1))
+    if json_mark:  # its end marks are not positions in the file
+        return Loc(path, sm.line + 1, max(sm.column, 1))
+    em = getattr(node, "end_mark", None)
+    end = (em.line + 1, em.column + 1) if em is not None else (0, 0)
+    return Loc(path, sm.line + 1, sm.column + 1, *end)
 
 
 class Resolver:
@@ -289,8 +293,57 @@ def build(path: str, tree: dict) -> m.Template:
         for res in builder(str(lid), loc, str(rtype), pv or V({}, loc)):
             tpl.add(_with_attributes(res, body))
     _collect_exports(tpl, rs, tree)
+    _collect_suppressions(tpl, tree)
     attach_standalone_rules(tpl)
     return tpl
+
+
+EVERYWHERE = 1 << 30  # the last line of a span that runs to the end of the file
+
+
+def _collect_suppressions(tpl: m.Template, tree: dict) -> None:
+    """Resource spans (from one logical id to the next; the last one ends where the
+    next top-level section starts) and `Metadata: {fargate-lint: {ignore: [...]}}`
+    of the template and of each resource."""
+    path = tpl.path
+    top = sorted((mark(k, path).line, str(k)) for k in tree)
+    res_line = next((line for line, k in top if k == "Resources"), 0)
+    section_end = next((line - 1 for line, _ in top if line > res_line), EVERYWHERE)
+    resources = tree["Resources"]
+    starts = sorted((mark(lid, path).line, lid) for lid in resources)
+    ends = [line - 1 for line, _ in starts[1:]] + [section_end]
+    for (first, lid), last in zip(starts, ends, strict=True):
+        tpl.spans.append(m.Span(path, first, last))
+        body = resources[lid]
+        if isinstance(body, dict):
+            tpl.ignores += _metadata_ignores(body.get("Metadata"), path, first, last)
+    tpl.ignores += _metadata_ignores(tree.get("Metadata"), path, 1, EVERYWHERE)
+
+
+def _metadata_ignores(meta: Any, path: str, first: int, last: int) -> list[m.Ignore]:
+    key = next((k for k in meta if k == "fargate-lint"), None) if isinstance(meta, dict) else None
+    if key is None:
+        return []
+    here = mark(key, path)
+    node = meta[key]
+    items = node.get("ignore") if isinstance(node, dict) and set(node) == {"ignore"} else None
+    if not isinstance(items, list):
+        problem = "expected `fargate-lint: {ignore: [FG010, ...]}`"
+        return [m.Ignore("", "", here, first, last, problem)]
+    out = []
+    for item in items:
+        loc = mark(item, path, here)
+        if isinstance(item, str):  # "FG010" or "FG010 the reason"
+            rule, _, reason = item.strip().partition(" ")
+            out.append(m.Ignore(rule.upper(), reason.strip(), loc, first, last))
+        elif isinstance(item, dict) and isinstance(item.get("id"), str):
+            reason = item.get("reason")
+            reason = reason.strip() if isinstance(reason, str) else ""
+            out.append(m.Ignore(item["id"].strip().upper(), reason, loc, first, last))
+        else:
+            problem = "expected a rule id, or {id: FG010, reason: ...}"
+            out.append(m.Ignore("", "", loc, first, last, problem))
+    return out
 
 
 def _with_attributes(res: m.Resource, body: dict) -> m.Resource:

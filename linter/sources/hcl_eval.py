@@ -82,10 +82,14 @@ class Evaluator:
         self.depth = 0
 
     def loc(self, t: Any, file: str | None = None) -> Loc:
-        meta = getattr(t, "meta", None)
-        line = getattr(meta, "line", None) if meta is not None else getattr(t, "line", None)
-        col = getattr(meta, "column", None) if meta is not None else getattr(t, "column", None)
-        return Loc(file or self.file, line or 1, col or 1)
+        at = getattr(t, "meta", None) or t  # a tree's meta, or a token itself
+        return Loc(
+            file or self.file,
+            getattr(at, "line", None) or 1,
+            getattr(at, "column", None) or 1,
+            getattr(at, "end_line", None) or 0,
+            getattr(at, "end_column", None) or 0,
+        )
 
     # -- entry point -----------------------------------------------------------------
 

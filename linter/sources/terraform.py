@@ -242,6 +242,8 @@ def load(directory: str) -> Loaded:
     unit = Unit(directory, blocks)
     tpl = m.Template(kind=m.TERRAFORM, path=directory, files=tuple(files))
     for b in blocks:
+        if b.kind in ("resource", "data", "module"):
+            tpl.spans.append(m.Span(b.file, b.loc.line, b.loc.end_line or b.loc.line))
         if b.kind == "resource" and len(b.labels) == 2:
             build_resource(unit, tpl, b)
         elif b.kind == "output":
