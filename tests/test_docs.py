@@ -5,8 +5,10 @@ from __future__ import annotations
 import re
 
 import pytest
+from conftest import ROOT
 from linter.rules import RULES
 
+from linter import ruledoc
 from linter.findings import SEVERITIES
 
 SECTIONS = [
@@ -35,3 +37,31 @@ def test_rule_doc(rule_id: str) -> None:
         assert "```yaml" in doc and "```hcl" in doc, (
             "show the fault in CloudFormation and Terraform"
         )
+
+
+def test_rules_md_is_generated_from_the_docstrings() -> None:
+    page = ROOT / "docs" / "rules.md"
+    assert page.read_text(encoding="utf-8") == ruledoc.markdown(RULES), (
+        "docs/rules.md is stale: run `python -m linter.ruledoc > docs/rules.md`"
+    )
+
+
+def test_every_doc_anchor_is_the_help_url() -> None:
+    page = (ROOT / "docs" / "rules.md").read_text(encoding="utf-8")
+    for rule_id, module in RULES.items():
+        anchor = module.META.help_url.rsplit("#", 1)[1]
+        assert f'<a id="{anchor}"></a>' in page, rule_id
+
+
+def test_readme_lists_every_rule() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for rule_id, module in RULES.items():
+        row = f"| {rule_id} | {module.META.severity} | {module.META.name} |"
+        assert row in readme, f"README's rule table lacks {row}"
+
+
+def test_sections_feed_sarif() -> None:
+    parts = ruledoc.sections(RULES["FG010"])
+    assert list(parts)[:2] == ["What it does", "Why is this bad?"]
+    assert parts["Use instead"].startswith("Give the private route table a default route")
+    assert "```" not in ruledoc.plain(parts["Use instead"])
