@@ -6,8 +6,10 @@ import argparse
 import os
 import sys
 
-from linter import __version__
-from linter.findings import SEVERITIES, severity_rank
+from linter import __version__, baseline, config
+from linter.config import FAIL_ON
+from linter.engine import Settings
+from linter.report import FORMATS, Options, fails, reporter
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -26,30 +28,48 @@ def parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", required=True)
     check = sub.add_parser("check", help="lint files and directories")
     check.add_argument("paths", nargs="*", default=["."], help="files or directories (default .)")
-    check.add_argument("--format", choices=("text", "json"), default="text")
+    check.add_argument("--format", choices=FORMATS, default="text", help="output format")
+    check.add_argument("-o", "--output", metavar="FILE", help="write the report here, not stdout")
     check.add_argument(
         "--fail-on",
-        choices=(*SEVERITIES, "never"),
-        default="warning",
+        choices=FAIL_ON,
         help="exit 1 when a finding is at or above this severity (default warning)",
     )
     check.add_argument("--select", type=_ids, help="only these rule ids or prefixes, e.g. FG01")
     check.add_argument("--ignore", type=_ids, help="skip these rule ids or prefixes")
+    check.add_argument(
+        "--config", metavar="FILE", help="a .fargate-lint.toml or pyproject.toml to use"
+    )
+    check.add_argument(
+        "--show-suppressed", action="store_true", help="also list suppressed findings and why"
+    )
+    known = check.add_mutually_exclusive_group()
+    known.add_argument("--baseline", metavar="FILE", help="report only findings not in FILE")
+    known.add_argument(
+        "--write-baseline", metavar="FILE", help="record today's findings in FILE and exit 0"
+    )
     sub.add_parser("rules", help="list every rule")
     explain = sub.add_parser("explain", help="print a rule's documentation")
     explain.add_argument("rule")
     return p
 
 
-def selected(select: list[str] | None, ignore: list[str] | None) -> dict:
-    from linter.rules import RULES
-
-    return {
-        rid: mod
-        for rid, mod in RULES.items()
-        if (not select or any(rid.startswith(s) for s in select))
-        and not any(rid.startswith(i) for i in ignore or ())
-    }
+def _settings(args: argparse.Namespace) -> tuple[dict, str, Settings]:
+    """The rules to run, the fail-on level and the engine settings: the configuration
+    file, overridden by flags. Raises ConfigError or BaselineError."""
+    cfg = config.load(args.config, os.getcwd())
+    select = args.select if args.select is not None else cfg.select
+    ignore = args.ignore if args.ignore is not None else cfg.ignore
+    for flag, ids in (("--select", args.select), ("--ignore", args.ignore)):
+        for s in ids or ():
+            if not config.selected([s], []):
+                raise config.ConfigError(f"{flag}: {s!r} matches no rule")
+    settings = Settings(
+        paths=config.PathFilter(cfg) if cfg.exclude or cfg.include else None,
+        severity=cfg.severity,
+        baseline=baseline.read(args.baseline) if args.baseline else None,
+    )
+    return config.selected(select, ignore), args.fail_on or cfg.fail_on, settings
 
 
 def cmd_check(args: argparse.Namespace) -> int:
@@ -59,17 +79,38 @@ def cmd_check(args: argparse.Namespace) -> int:
     if missing:
         print(f"fargate-lint: no such file or directory: {', '.join(missing)}", file=sys.stderr)
         return EXIT_ERROR
-    result = run(args.paths, selected(args.select, args.ignore))
-    if args.format == "json":
-        from linter.report import json as reporter
-    else:
-        from linter.report import text as reporter
-    reporter.render(result, sys.stdout, colour=sys.stdout.isatty() and "NO_COLOR" not in os.environ)
+    try:
+        rules, fail_on, settings = _settings(args)
+    except (config.ConfigError, baseline.BaselineError) as exc:
+        print(f"fargate-lint: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    result = run(args.paths, rules, settings)
+    if args.write_baseline:
+        if result.internal_errors:
+            print("fargate-lint: internal errors; no baseline written", file=sys.stderr)
+            return EXIT_ERROR
+        with open(args.write_baseline, "w", encoding="utf-8") as fh:
+            baseline.write(result.findings, fh)
+        print(
+            f"fargate-lint: recorded {len(result.findings)} findings in {args.write_baseline}",
+            file=sys.stderr,
+        )
+        return EXIT_OK
+    out = open(args.output, "w", encoding="utf-8") if args.output else sys.stdout  # noqa: SIM115
+    options = Options(
+        colour=out.isatty() and "NO_COLOR" not in os.environ,
+        show_suppressed=args.show_suppressed,
+        fail_on=fail_on,
+        baseline=settings.baseline is not None,
+    )
+    try:
+        reporter(args.format).render(result, out, options)
+    finally:
+        if out is not sys.stdout:
+            out.close()
     if result.internal_errors:
         return EXIT_ERROR
-    if args.fail_on != "never" and any(
-        severity_rank(f.severity) >= severity_rank(args.fail_on) for f in result.findings
-    ):
+    if any(fails(f.severity, fail_on) for f in result.findings):
         return EXIT_FINDINGS
     return EXIT_OK
 

@@ -6,6 +6,7 @@ import os
 import re
 from dataclasses import dataclass
 
+from linter.config import PathFilter
 from linter.model import CFN, TASKDEF, TERRAFORM
 
 SKIP_DIRS = {".git", ".terraform", "node_modules", "__pycache__"}
@@ -41,9 +42,11 @@ def sniff(path: str) -> str:
     return ""
 
 
-def discover(paths: list[str]) -> list[Unit]:
+def discover(paths: list[str], filt: PathFilter | None = None) -> list[Unit]:
     """Units to lint, in a stable order. Named files are always tried; walked ones
-    only when they look like one of ours."""
+    only when they look like one of ours. `filt` (the configuration's exclude and
+    include) applies to named and walked paths alike, so a pre-commit run honours it."""
+    wanted = filt.wanted if filt is not None else lambda _path: True
     units: dict[tuple[str, str], Unit] = {}
     tf_only: dict[str, set[str] | None] = {}
 
@@ -58,16 +61,26 @@ def discover(paths: list[str]) -> list[Unit]:
     for given in paths:
         path = os.path.normpath(given)
         if os.path.isdir(path):
+            if filt is not None and filt.excluded(path, is_dir=True):
+                continue
             for root, dirs, files in os.walk(path):
-                dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS and not d.startswith("."))
-                if any(f.endswith(".tf") for f in files):
+                dirs[:] = sorted(
+                    d
+                    for d in dirs
+                    if d not in SKIP_DIRS
+                    and not d.startswith(".")
+                    and not (filt and filt.excluded(os.path.join(root, d), is_dir=True))
+                )
+                if any(f.endswith(".tf") and wanted(os.path.join(root, f)) for f in files):
                     add_tf(os.path.normpath(root), None)
                 for f in sorted(files):
-                    if f.endswith(DATA_SUFFIXES):
+                    if f.endswith(DATA_SUFFIXES) and wanted(os.path.join(root, f)):
                         full = os.path.normpath(os.path.join(root, f))
                         kind = sniff(full)
                         if kind:
                             units[(kind, full)] = Unit(kind, full)
+        elif not wanted(path):
+            continue
         elif path.endswith(".tf"):
             add_tf(os.path.dirname(path) or ".", path)
         elif path.endswith(".tfvars"):  # values change findings anywhere in the directory

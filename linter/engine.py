@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import os
 import traceback
-from dataclasses import dataclass, field
+from collections import Counter
+from dataclasses import dataclass, field, replace
 
+from linter import baseline, suppress
 from linter import model as m
-from linter import suppress
+from linter.config import PathFilter
 from linter.discover import MAX_BYTES, Unit, discover
 from linter.findings import Finding
 from linter.rulekit import Context
@@ -19,12 +21,23 @@ INTERNAL = "INTERNAL"  # a bug of ours, reported as a finding; the run exits 2
 
 
 @dataclass
+class Settings:
+    """What the configuration and the command line add to a run."""
+
+    paths: PathFilter | None = None
+    severity: dict[str, str] = field(default_factory=dict)  # rule id -> level
+    baseline: Counter[str] | None = None  # fingerprints of findings to leave out
+
+
+@dataclass
 class Result:
     findings: list[Finding] = field(default_factory=list)
     units: int = 0
     internal_errors: int = 0
     suppressed: list[Suppressed] = field(default_factory=list)
-    files: set[str] = field(default_factory=set)  # every file whose findings are reported
+    files: dict[str, str] = field(default_factory=dict)  # file reported on -> its format
+    rules: list[str] = field(default_factory=list)  # the rule ids that ran
+    baselined: int = 0  # findings left out because the baseline records them
 
 
 def load_unit(unit: Unit) -> Loaded:
@@ -118,20 +131,59 @@ def lint_unit(unit: Unit, rules: dict, result: Result) -> list[Finding]:
         hidden = [s for s in hidden if touches(s.finding)]
         files = [f for f in files if f in unit.only]
     result.suppressed += hidden
-    result.files.update(files)
+    kind = tpl.kind if tpl is not None else unit.kind
+    result.files.update((f, kind) for f in files)
+    result.files.update((f.loc.file, kind) for f in out if f.loc.file not in result.files)
     return out
 
 
-def run(paths: list[str], rules: dict) -> Result:
-    result = Result()
+def run(paths: list[str], rules: dict, settings: Settings | None = None) -> Result:
+    settings = settings or Settings()
+    result = Result(rules=list(rules))
     seen: set[tuple] = set()
-    for unit in discover(paths):
+    for unit in discover(paths, settings.paths):
         result.units += 1
         for f in lint_unit(unit, rules, result):
             key = (f.rule, f.loc, f.message)
             if key not in seen:
                 seen.add(key)
                 result.findings.append(f)
+    if settings.paths is not None:  # a Terraform unit may hold excluded files
+        wanted = settings.paths.wanted_finding
+        result.findings = [f for f in result.findings if wanted(f.loc.file)]
+        result.suppressed = [s for s in result.suppressed if wanted(s.finding.loc.file)]
+        result.files = {f: k for f, k in result.files.items() if wanted(f)}
+    result.findings = [
+        replace(f, severity=settings.severity.get(f.rule, f.severity)) for f in result.findings
+    ]
     result.findings.sort(key=Finding.sort_key)
     result.suppressed.sort(key=lambda s: s.finding.sort_key())
+    _fingerprint(result)
+    if settings.baseline is not None:
+        _leave_out(result, Counter(settings.baseline))
     return result
+
+
+def _fingerprint(result: Result) -> None:
+    # Counted over suppressed findings too: adding a suppression renumbers nothing.
+    every = sorted(
+        [*result.findings, *(s.finding for s in result.suppressed)], key=Finding.sort_key
+    )
+    prints = dict(zip(map(id, every), baseline.fingerprints(every), strict=True))
+    result.findings = [replace(f, fingerprint=prints[id(f)]) for f in result.findings]
+    result.suppressed = [
+        Suppressed(replace(s.finding, fingerprint=prints[id(s.finding)]), s.by)
+        for s in result.suppressed
+    ]
+
+
+def _leave_out(result: Result, known: Counter[str]) -> None:
+    """Drop the findings the baseline records, as many times as it records each."""
+    kept = []
+    for f in result.findings:
+        if known[f.fingerprint] > 0 and f.rule != INTERNAL:
+            known[f.fingerprint] -= 1
+            result.baselined += 1
+        else:
+            kept.append(f)
+    result.findings = kept

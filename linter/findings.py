@@ -30,6 +30,7 @@ class Finding:
     resource: str = ""
     path: tuple[Step, ...] = ()
     fix: str = ""
+    fingerprint: str = ""  # set by the engine once all findings are known (baseline.py)
 
     def sort_key(self) -> tuple:
         return (self.loc.file, self.loc.line, self.loc.column, self.rule, self.message)

@@ -18,6 +18,25 @@ FORMATS = {
 }
 
 
+CATEGORIES = {
+    "FG00": "ecs-exec",
+    "FG01": "egress",
+    "FG03": "inbound",
+    "FG04": "security-groups",
+    "FG05": "network-acls",
+    "FG06": "routing",
+    "FG07": "vpc-endpoints",
+    "FG08": "iam",
+    "FG09": "task-definition",
+    "FG10": "suppressions",
+}
+
+
+def category(rule_id: str) -> str:
+    """The catalogue group a rule belongs to (FG000 stands alone: input)."""
+    return "input" if rule_id == "FG000" else CATEGORIES.get(rule_id[:4], "user")
+
+
 def sections(module: ModuleType) -> dict[str, str]:
     """`{"What it does": "...", "Why is this bad?": "...", ...}` from a rule's docstring."""
     doc = (module.__doc__ or "").strip()
@@ -41,10 +60,9 @@ def body(module: ModuleType) -> str:
 
 
 def plain(markdown: str) -> str:
-    """Markdown prose as plain text: code spans unquoted, code blocks dropped."""
-    text = re.sub(r"```.*?```", "", markdown, flags=re.DOTALL)
-    text = text.replace("`", "")
-    return re.sub(r"\n{3,}", "\n\n", text).strip()
+    """Markdown as plain text: code fences and backquotes removed, code kept."""
+    text = re.sub(r"^```\w*[ \t]*$", "", markdown, flags=re.MULTILINE)
+    return re.sub(r"\n{3,}", "\n\n", text.replace("`", "")).strip()
 
 
 def markdown(rules: dict[str, ModuleType]) -> str:

@@ -8,45 +8,64 @@ from typing import TextIO
 
 from linter import __version__
 from linter.engine import Result
+from linter.findings import Finding
+from linter.report import Options
 
 
-def as_dict(result: Result) -> dict:
-    findings = [
-        {
-            "rule": f.rule,
-            "severity": f.severity,
-            "message": f.message,
-            "file": f.loc.file,
-            "line": f.loc.line,
-            "column": f.loc.column,
-            "resource": f.resource,
-            "fix": f.fix,
-            "path": [
-                {
-                    "message": s.message,
-                    "file": s.loc.file,
-                    "line": s.loc.line,
-                    "column": s.loc.column,
-                }
-                for s in f.path
-            ],
-        }
-        for f in result.findings
-    ]
-    counts = Counter(f.severity for f in result.findings)
+def finding(f: Finding) -> dict:
     return {
+        "rule": f.rule,
+        "severity": f.severity,
+        "message": f.message,
+        "file": f.loc.file,
+        "line": f.loc.line,
+        "column": f.loc.column,
+        "resource": f.resource,
+        "fix": f.fix,
+        "path": [
+            {
+                "message": s.message,
+                "file": s.loc.file,
+                "line": s.loc.line,
+                "column": s.loc.column,
+            }
+            for s in f.path
+        ],
+        "fingerprint": f.fingerprint,
+    }
+
+
+def as_dict(result: Result, options: Options | None = None) -> dict:
+    counts = Counter(f.severity for f in result.findings)
+    out = {
         "version": __version__,
-        "findings": findings,
+        "findings": [finding(f) for f in result.findings],
         "summary": {
             "units": result.units,
             "errors": counts["error"],
             "warnings": counts["warning"],
             "infos": counts["info"],
             "internal_errors": result.internal_errors,
+            "suppressed": len(result.suppressed),
+            "baselined": result.baselined,
         },
     }
+    if options is not None and options.show_suppressed:
+        out["suppressed"] = [
+            {
+                **finding(s.finding),
+                "suppression": {
+                    "file": s.by.loc.file,
+                    "line": s.by.loc.line,
+                    "column": s.by.loc.column,
+                    "reason": s.by.reason,
+                },
+            }
+            for s in result.suppressed
+        ]
+    return out
 
 
-def render(result: Result, out: TextIO, colour: bool = False) -> None:
-    json.dump(as_dict(result), out, indent=2)
+def render(result: Result, out: TextIO, options: Options) -> None:
+    json.dump(as_dict(result, options), out, indent=2)
     out.write("\n")

@@ -6,14 +6,37 @@ from collections import Counter
 from typing import TextIO
 
 from linter.engine import Result
+from linter.report import Options
+from linter.suppress import Suppressed
 
 _COLOURS = {"error": "\033[31m", "warning": "\033[33m", "info": "\033[36m"}
 _RESET, _DIM, _BOLD = "\033[0m", "\033[2m", "\033[1m"
 
 
-def render(result: Result, out: TextIO, colour: bool) -> None:
+def suppressed_line(s: Suppressed) -> str:
+    f, by = s.finding, s.by
+    reason = f" ({by.reason})" if by.reason else ""
+    return f"{f.loc}: {f.rule} {f.message} [suppressed at {by.loc.file}:{by.loc.line}{reason}]"
+
+
+def summary(result: Result) -> str:
+    counts = Counter(f.severity for f in result.findings)
+    parts = [
+        f"{counts[s]} {s}{'s' if counts[s] != 1 else ''}" for s in ("error", "warning", "info")
+    ]
+    noun = "unit" if result.units == 1 else "units"
+    line = f"{', '.join(parts)} in {result.units} {noun} checked"
+    extra = []
+    if result.suppressed:
+        extra.append(f"{len(result.suppressed)} suppressed")
+    if result.baselined:
+        extra.append(f"{result.baselined} in the baseline")
+    return f"{line} ({', '.join(extra)})" if extra else line
+
+
+def render(result: Result, out: TextIO, options: Options) -> None:
     def c(code: str, s: str) -> str:
-        return f"{code}{s}{_RESET}" if colour else s
+        return f"{code}{s}{_RESET}" if options.colour else s
 
     for f in result.findings:
         sev = c(_COLOURS.get(f.severity, ""), f"[{f.severity}]")
@@ -22,9 +45,8 @@ def render(result: Result, out: TextIO, colour: bool) -> None:
             print(c(_DIM, f"    {step.loc.file}:{step.loc.line}: {step.message}"), file=out)
         if f.fix:
             print(c(_DIM, f"    fix: {f.fix}"), file=out)
-    counts = Counter(f.severity for f in result.findings)
-    parts = [
-        f"{counts[s]} {s}{'s' if counts[s] != 1 else ''}" for s in ("error", "warning", "info")
-    ]
-    noun = "unit" if result.units == 1 else "units"
-    print(f"{', '.join(parts)} in {result.units} {noun} checked", file=out)
+    if options.show_suppressed and result.suppressed:
+        print("suppressed:", file=out)
+        for s in result.suppressed:
+            print(c(_DIM, f"    {suppressed_line(s)}"), file=out)
+    print(summary(result), file=out)

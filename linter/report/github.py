@@ -1,0 +1,44 @@
+"""GitHub Actions workflow commands: one annotation per finding, shown on the diff.
+
+`::error file=…,line=…,col=…,endLine=…,endColumn=…,title=FG010::message`; the
+explanation and the fix follow on further lines of the message.
+"""
+
+from __future__ import annotations
+
+from typing import TextIO
+
+from linter.baseline import relative
+from linter.engine import Result
+from linter.report import Options, text
+
+COMMANDS = {"error": "error", "warning": "warning", "info": "notice"}
+
+
+def _data(s: str) -> str:
+    return s.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _property(s: str) -> str:
+    return _data(s).replace(":", "%3A").replace(",", "%2C")
+
+
+def render(result: Result, out: TextIO, options: Options) -> None:
+    for f in result.findings:
+        loc = f.loc
+        props = [f"file={_property(relative(loc.file))}", f"line={loc.line}", f"col={loc.column}"]
+        if loc.end_line >= loc.line:
+            props.append(f"endLine={loc.end_line}")
+            if loc.end_line > loc.line or loc.end_column > loc.column:
+                props.append(f"endColumn={loc.end_column}")
+        props.append(f"title={_property(f.rule)}")
+        lines = [f.message]
+        lines += [f"  {relative(s.loc.file)}:{s.loc.line}: {s.message}" for s in f.path]
+        if f.fix:
+            lines.append(f"fix: {f.fix}")
+        command = COMMANDS.get(f.severity, "error")
+        print(f"::{command} {','.join(props)}::{_data(chr(10).join(lines))}", file=out)
+    if options.show_suppressed:
+        for s in result.suppressed:
+            print(f"suppressed: {text.suppressed_line(s)}", file=out)
+    print(text.summary(result), file=out)

@@ -1,0 +1,68 @@
+"""JUnit XML for CI test reports (GitLab, Jenkins, Azure): a test suite per file and a
+test case per rule that ran on it. Findings at or above --fail-on are failures; the
+others are listed in the case's output, so the report agrees with the exit status."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import TextIO
+from xml.etree import ElementTree as ET
+
+from linter.baseline import relative
+from linter.engine import INTERNAL, Result
+from linter.findings import Finding
+from linter.report import Options, fails
+
+
+def _line(f: Finding) -> str:
+    lines = [f"{relative(f.loc.file)}:{f.loc.line}:{f.loc.column}: [{f.severity}] {f.message}"]
+    lines += [f"    {relative(s.loc.file)}:{s.loc.line}: {s.message}" for s in f.path]
+    if f.fix:
+        lines.append(f"    fix: {f.fix}")
+    return "\n".join(lines)
+
+
+def render(result: Result, out: TextIO, options: Options) -> None:
+    from linter.rules import RULES
+
+    by_case: dict[tuple[str, str], list[Finding]] = defaultdict(list)
+    for f in result.findings:
+        by_case[(f.loc.file, f.rule)].append(f)
+    root = ET.Element("testsuites", name="fargate-lint")
+    totals = {"tests": 0, "failures": 0, "errors": 0}
+    for file in sorted(result.files):
+        kind = result.files[file]
+        rules = [rid for rid in result.rules if not kind or kind in RULES[rid].META.formats] + (
+            [INTERNAL] if (file, INTERNAL) in by_case else []
+        )
+        suite = ET.SubElement(root, "testsuite", name=relative(file))
+        counts = {"tests": 0, "failures": 0, "errors": 0}
+        for rid in rules:
+            found = by_case.get((file, rid), [])
+            name = f"{rid} {RULES[rid].META.name}" if rid in RULES else rid
+            case = ET.SubElement(
+                suite, "testcase", classname=relative(file), name=name, file=relative(file)
+            )
+            counts["tests"] += 1
+            failing = [f for f in found if fails(f.severity, options.fail_on)]
+            if rid == INTERNAL:
+                counts["errors"] += 1
+                error = ET.SubElement(case, "error", message=found[0].message)
+                error.text = "\n".join(_line(f) for f in found)
+            elif failing:
+                counts["failures"] += 1
+                worst = "error" if any(f.severity == "error" for f in failing) else "warning"
+                failure = ET.SubElement(case, "failure", type=worst, message=failing[0].message)
+                failure.text = "\n".join(_line(f) for f in failing)
+            rest = [f for f in found if f not in failing and rid != INTERNAL]
+            if rest:
+                ET.SubElement(case, "system-out").text = "\n".join(_line(f) for f in rest)
+        for key, value in counts.items():
+            suite.set(key, str(value))
+            totals[key] += value
+    for key, value in totals.items():
+        root.set(key, str(value))
+    ET.indent(root)
+    out.write('<?xml version="1.0" encoding="UTF-8"?>\n')
+    out.write(ET.tostring(root, encoding="unicode"))
+    out.write("\n")
