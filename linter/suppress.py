@@ -53,7 +53,8 @@ def comment_ignores(path: str, spans: Iterable[m.Span]) -> list[m.Ignore]:
         if not parsed:
             out.append(m.Ignore("", "", loc, first, last, USAGE))
             continue
-        reason = parsed.group(2).strip().lstrip("-—:;").strip()
+        # The reason runs to the end of the line, or to a further comment on it.
+        reason = re.split(r"\s(?:#|//)", parsed.group(2))[0].strip().lstrip("-—:;").strip()
         for rule in parsed.group(1).split(","):
             out.append(m.Ignore(rule.strip().upper(), reason, loc, first, last))
     return out
