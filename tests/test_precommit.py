@@ -1,0 +1,93 @@
+"""The pre-commit hook, for real: `pre-commit try-repo` installs this checkout into its
+own environment and runs it on a throwaway git repository, as a user's commit would.
+Skipped, saying why, when pre-commit cannot install the hook (no network, no git)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+
+import pytest
+from conftest import FIXTURES, ROOT
+
+# What pip prints when the package index is out of reach.
+OFFLINE = (
+    "Could not find a version",
+    "No matching distribution",
+    "NewConnectionError",
+    "Temporary failure in name resolution",
+    "Network is unreachable",
+    "Connection refused",
+    "ProxyError",
+)
+
+
+@pytest.fixture(scope="module")
+def home(tmp_path_factory):
+    if shutil.which("git") is None:
+        pytest.skip("git is not installed")
+    if not (ROOT / ".git").exists():
+        pytest.skip(f"{ROOT} is not a git checkout, so pre-commit cannot try it")
+    return tmp_path_factory.mktemp("pre-commit-home")
+
+
+@pytest.fixture
+def repo(tmp_path):
+    env = {**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.com"}
+    env |= {"GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.com"}
+    shutil.copy(ROOT / "examples" / "private-subnet-no-nat.yaml", tmp_path / "app.yaml")
+    shutil.copy(FIXTURES / "FG000" / "cfn_valid.yaml", tmp_path / "clean.yaml")
+    net = tmp_path / "net"
+    shutil.copytree(FIXTURES / "FG011" / "tf_public_ip", net)
+    text = (net / "main.tf").read_text()
+    cut = text.index('resource "aws_ecs_service"')
+    (net / "main.tf").write_text(text[:cut])  # the network
+    (net / "svc.tf").write_text(text[cut:])  # the services it strands
+    (net / "bucket.tf").write_text('resource "aws_s3_bucket" "logs" {}\n')
+    (tmp_path / "README.md").write_text("not ours\n")
+    for cmd in (["git", "init", "-q"], ["git", "add", "."], ["git", "commit", "-qm", "x"]):
+        subprocess.run(cmd, cwd=tmp_path, env=env, check=True, capture_output=True)
+    return tmp_path
+
+
+def try_repo(home, repo, *args: str) -> tuple[int, str]:
+    proc = subprocess.run(
+        [sys.executable, "-m", "pre_commit", "try-repo", str(ROOT), "fargate-lint", *args],
+        cwd=repo,
+        env={**os.environ, "PRE_COMMIT_HOME": str(home), "NO_COLOR": "1"},
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    out = proc.stdout + proc.stderr
+    if "fargate-lint..." not in out:
+        log = home / "pre-commit.log"
+        detail = out + (log.read_text() if log.exists() else "")
+        if any(marker in detail for marker in OFFLINE):
+            pytest.skip("pre-commit could not install the hook offline: " + detail[-300:])
+        pytest.fail(f"pre-commit did not run the hook:\n{detail}")
+    return proc.returncode, out
+
+
+def test_hook_fails_the_commit_on_a_fault(home, repo) -> None:
+    code, out = try_repo(home, repo, "--all-files")
+    assert code == 1 and "fargate-lint....." in out and "Failed" in out
+    assert "app.yaml:36:21: FG010 [error] " in out
+    assert "clean.yaml:" not in out and "README" not in out
+
+
+def test_hook_passes_clean_files(home, repo) -> None:
+    code, out = try_repo(home, repo, "--files", "clean.yaml", "README.md")
+    assert code == 0 and "Passed" in out
+
+
+def test_hook_lints_the_terraform_directory_of_a_changed_file(home, repo) -> None:
+    # Only the network changed, yet the services it strands are reported.
+    code, out = try_repo(home, repo, "--files", "net/main.tf")
+    assert code == 1
+    assert "net/svc.tf:59:" in out and "FG010 [error]" in out and "FG011 [warning]" in out
+    # An unrelated file of the same directory reports nothing.
+    code, out = try_repo(home, repo, "--files", "net/bucket.tf")
+    assert code == 0 and "Passed" in out
