@@ -87,7 +87,7 @@ def test_hook_lints_the_terraform_directory_of_a_changed_file(home, repo) -> Non
     # Only the network changed, yet the services it strands are reported.
     code, out = try_repo(home, repo, "--files", "net/main.tf")
     assert code == 1
-    assert "net/svc.tf:59:" in out and "FG010 [error]" in out and "FG011 [warning]" in out
+    assert "net/svc.tf:14:25: FG010 [error]" in out and "net/svc.tf:15:24: FG011" in out
     # An unrelated file of the same directory reports nothing.
     code, out = try_repo(home, repo, "--files", "net/bucket.tf")
     assert code == 0 and "Passed" in out
