@@ -11,21 +11,11 @@ from __future__ import annotations
 import argparse
 import pathlib
 import shutil
-import statistics
-import subprocess
 import sys
-import time
+
+from common import EXE, timed
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
-
-
-def timed(cmd: list[str], runs: int) -> float:
-    samples = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
-        samples.append(time.perf_counter() - start)
-    return statistics.median(samples)
 
 
 def main() -> int:
@@ -43,11 +33,11 @@ def main() -> int:
         if p.suffix in (".yaml", ".yml", ".json")
     )
     bindir = pathlib.Path(sys.executable).parent
-    ours = [str(bindir / "fargate-lint"), "check", "--fail-on", "never", str(corpus)]
+    ours = [EXE, "check", "--fail-on", "never", str(corpus)]
     cfn_lint = shutil.which("cfn-lint", path=str(bindir)) or "cfn-lint"
     theirs = [cfn_lint, "--", *cfn_files]
-    t_ours = timed(ours, args.runs)
-    t_theirs = timed(theirs, args.runs)
+    t_ours = timed(ours, args.runs)[0]
+    t_theirs = timed(theirs, args.runs)[0]
     print(f"fargate-lint, whole corpus ({len(list(corpus.rglob('*')))} paths): {t_ours:.2f} s")
     print(f"cfn-lint, CloudFormation part ({len(cfn_files)} files):  {t_theirs:.2f} s")
     print(f"ratio: {t_ours / t_theirs:.2%} of cfn-lint's time (target: under 25%)")

@@ -13,11 +13,10 @@ from __future__ import annotations
 
 import argparse
 import pathlib
-import statistics
-import subprocess
 import sys
 import tempfile
-import time
+
+from common import EXE, timed
 
 SERVICES = ("ecr.api", "ecr.dkr", "logs", "secretsmanager", "ssm", "ssmmessages")
 
@@ -152,16 +151,6 @@ def count_resources(text: str) -> int:
     )
 
 
-def timed(cmd: list[str], runs: int) -> tuple[float, str]:
-    samples, output = [], ""
-    for _ in range(runs):
-        start = time.perf_counter()
-        proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
-        samples.append(time.perf_counter() - start)
-        output = proc.stdout + proc.stderr
-    return statistics.median(samples), output
-
-
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--runs", type=int, default=5)
@@ -174,13 +163,12 @@ def main() -> int:
         tf = terraform(vpcs=139, per_vpc=5)
         (base / "big.yaml").write_text(cfn)
         (base / "tf" / "main.tf").write_text(tf)
-        exe = str(pathlib.Path(sys.executable).parent / "fargate-lint")
         for label, path, text in (
             ("CloudFormation", base / "big.yaml", cfn),
             ("Terraform", base / "tf", tf),
         ):
-            cmd = [exe, "check", "--fail-on", "never", str(path)]
-            secs, output = timed(cmd, args.runs)
+            cmd = [EXE, "check", "--fail-on", "never", str(path)]
+            secs, _, output = timed(cmd, args.runs)
             findings = output.strip().splitlines()[-1] if output.strip() else ""
             print(f"{label:15} {count_resources(text):5} resources  {secs:.2f} s  ({findings})")
     return 0
