@@ -5,10 +5,11 @@ from __future__ import annotations
 import re
 
 import pytest
+import yaml
 from conftest import ROOT
 from linter.rules import RULES
 
-from linter import ruledoc
+from linter import config, ruledoc
 from linter.findings import SEVERITIES
 
 SECTIONS = [
@@ -65,3 +66,25 @@ def test_sections_feed_sarif() -> None:
     assert list(parts)[:2] == ["What it does", "Why is this bad?"]
     assert parts["Use instead"].startswith("Give the private route table a default route")
     assert "```" not in ruledoc.plain(parts["Use instead"])
+
+
+def _blocks(language: str) -> list[str]:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    return re.findall(rf"```{language}\n(.*?)```", readme, flags=re.DOTALL)
+
+
+def test_readme_configuration_example_is_valid(tmp_path) -> None:
+    (toml,) = _blocks("toml")
+    (tmp_path / "pyproject.toml").write_text(toml)
+    cfg = config.load(cwd=str(tmp_path))
+    assert cfg.severity == {"FG031": "error", "FG011": "warning"} and cfg.fail_on == "error"
+
+
+def test_readme_yaml_snippets_parse_and_name_the_hook() -> None:
+    hooks = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text())
+    snippets = [yaml.safe_load(b) for b in _blocks("yaml") if "repos:" in b or "jobs:" in b]
+    (pre_commit,) = [s for s in snippets if "repos" in s]
+    assert pre_commit["repos"][0]["hooks"][0]["id"] in {h["id"] for h in hooks}
+    (workflow,) = [s for s in snippets if "jobs" in s]
+    steps = workflow["jobs"]["fargate-lint"]["steps"]
+    assert any("upload-sarif" in s.get("uses", "") for s in steps)
