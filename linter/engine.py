@@ -124,12 +124,16 @@ def lint_unit(unit: Unit, rules: dict, result: Result) -> list[Finding]:
     if unit.only is not None:
         # A changed file's findings, and those whose explanation passes through it:
         # deleting a NAT route in network.tf strands the service declared in ecs.tf.
+        # (`check main.tf` names "main.tf"; the reader's files are "./main.tf".)
+        def named(path: str) -> bool:
+            return os.path.normpath(path) in unit.only
+
         def touches(f: Finding) -> bool:
-            return f.loc.file in unit.only or any(s.loc.file in unit.only for s in f.path)
+            return named(f.loc.file) or any(named(s.loc.file) for s in f.path)
 
         out = [f for f in out if touches(f)]
         hidden = [s for s in hidden if touches(s.finding)]
-        files = [f for f in files if f in unit.only]
+        files = [f for f in files if named(f)]
     result.suppressed += hidden
     kind = tpl.kind if tpl is not None else unit.kind
     result.files.update((f, kind) for f in files)

@@ -45,6 +45,13 @@ def test_named_tf_file_reports_what_touches_it(tmp_path) -> None:
     assert run([str(unit / "other.tf")], RULES).findings == []
 
 
+def test_named_tf_file_in_the_working_directory(tmp_path, monkeypatch) -> None:
+    """pre-commit runs at the repository root and names root-level files bare."""
+    shutil.copytree(FIXTURES / "FG010" / "tf_private_no_nat", tmp_path, dirs_exist_ok=True)
+    monkeypatch.chdir(tmp_path)
+    assert [(f.rule, f.loc.line) for f in run(["main.tf"], RULES).findings] == [("FG010", 39)] * 2
+
+
 def test_tfvars_pull_in_their_directory(tmp_path) -> None:
     unit = tmp_path / "mod"
     shutil.copytree(FIXTURES / "FG010" / "tf_private_no_nat", unit)
