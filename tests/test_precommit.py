@@ -46,6 +46,7 @@ def repo(tmp_path):
     (net / "main.tf").write_text(text[:cut])  # the network
     (net / "svc.tf").write_text(text[cut:])  # the services it strands
     (net / "bucket.tf").write_text('resource "aws_s3_bucket" "logs" {}\n')
+    shutil.copy(FIXTURES / "FG010" / "tf_private_no_nat" / "main.tf", tmp_path / "main.tf")
     (tmp_path / "README.md").write_text("not ours\n")
     for cmd in (["git", "init", "-q"], ["git", "add", "."], ["git", "commit", "-qm", "x"]):
         subprocess.run(cmd, cwd=tmp_path, env=env, check=True, capture_output=True)
@@ -91,3 +92,6 @@ def test_hook_lints_the_terraform_directory_of_a_changed_file(home, repo) -> Non
     # An unrelated file of the same directory reports nothing.
     code, out = try_repo(home, repo, "--files", "net/bucket.tf")
     assert code == 0 and "Passed" in out
+    # Terraform at the repository root, named bare.
+    code, out = try_repo(home, repo, "--files", "main.tf")
+    assert code == 1 and "main.tf:39:" in out and "FG010 [error]" in out
