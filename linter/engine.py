@@ -114,7 +114,8 @@ def lint_unit(unit: Unit, rules: dict, result: Result) -> list[Finding]:
             except Exception as exc:
                 result.internal_errors += 1
                 out.append(_internal(f"rule {rule_id}", Loc(unit.path), exc))
-    files = unit_files(unit, tpl)
+    # A named file that turned out not to be ours (package.json) is no report's business.
+    files = unit_files(unit, tpl) if tpl is not None or loaded.problems else []
     spans = tpl.spans if tpl is not None else []
     ignores = list(tpl.ignores) if tpl is not None else []
     for path in files:

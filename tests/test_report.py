@@ -198,3 +198,11 @@ def test_every_format_handles_a_clean_run(fmt, monkeypatch, capsys) -> None:
     clean = str(FIXTURES.relative_to(ROOT) / "FG000" / "cfn_valid.yaml")
     assert main(["check", "--format", fmt, clean]) == 0
     assert capsys.readouterr().out
+
+
+def test_junit_leaves_out_files_that_are_not_templates(in_tmp, capsys) -> None:
+    (in_tmp / "package.json").write_text('{"name": "x"}\n')
+    (in_tmp / "ci.yml").write_text("on: push\n")
+    assert main(["check", "--format", "junit", "package.json", "ci.yml"]) == 0
+    root = ET.fromstring(capsys.readouterr().out)
+    assert root.findall("testsuite") == [] and root.get("tests") == "0"
