@@ -80,12 +80,8 @@ def read(path: str) -> Counter[str]:
         raise BaselineError(f"{path}: cannot read: {exc.strerror}") from None
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise BaselineError(f"{path}: not valid JSON: {exc}") from None
-    if not isinstance(data, dict) or data.get("fargate-lint-baseline") != FORMAT:
-        raise BaselineError(
-            f"{path}: not a fargate-lint baseline (write one with --write-baseline)"
-        )
-    entries = data.get("findings")
-    if not isinstance(entries, list):
+    entries = data.get("findings") if isinstance(data, dict) else None
+    if not isinstance(entries, list) or data.get("fargate-lint-baseline") != FORMAT:
         raise BaselineError(
             f"{path}: not a fargate-lint baseline (write one with --write-baseline)"
         )

@@ -72,6 +72,11 @@ def _settings(args: argparse.Namespace) -> tuple[dict, str, Settings]:
     return config.selected(select, ignore), args.fail_on or cfg.fail_on, settings
 
 
+def _cannot_write(path: str, exc: OSError) -> int:
+    print(f"fargate-lint: cannot write {path}: {exc.strerror}", file=sys.stderr)
+    return EXIT_ERROR
+
+
 def cmd_check(args: argparse.Namespace) -> int:
     from linter.engine import run
 
@@ -89,14 +94,20 @@ def cmd_check(args: argparse.Namespace) -> int:
         if result.internal_errors:
             print("fargate-lint: internal errors; no baseline written", file=sys.stderr)
             return EXIT_ERROR
-        with open(args.write_baseline, "w", encoding="utf-8") as fh:
-            baseline.write(result.findings, fh)
+        try:
+            with open(args.write_baseline, "w", encoding="utf-8") as fh:
+                baseline.write(result.findings, fh)
+        except OSError as exc:
+            return _cannot_write(args.write_baseline, exc)
         print(
             f"fargate-lint: recorded {len(result.findings)} findings in {args.write_baseline}",
             file=sys.stderr,
         )
         return EXIT_OK
-    out = open(args.output, "w", encoding="utf-8") if args.output else sys.stdout  # noqa: SIM115
+    try:
+        out = open(args.output, "w", encoding="utf-8") if args.output else sys.stdout  # noqa: SIM115
+    except OSError as exc:
+        return _cannot_write(args.output, exc)
     options = Options(
         colour=out.isatty() and "NO_COLOR" not in os.environ,
         show_suppressed=args.show_suppressed,

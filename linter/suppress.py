@@ -18,7 +18,9 @@ from linter.sources import read_text
 from linter.values import Loc
 
 DIRECTIVE = re.compile(r"(?:^|\s)(?P<mark>#|//)\s*fargate-lint\s*:\s*(?P<body>.*)$")
-IGNORE = re.compile(r"ignore\s*=\s*([A-Za-z0-9]+(?:\s*,\s*[A-Za-z0-9]+)*)(.*)$")
+# A rule id is letters then a digit (FG010, or a misspelt FG01O that FG100 will name).
+_ID = r"[A-Za-z]+[0-9][A-Za-z0-9]*"
+IGNORE = re.compile(rf"ignore\s*=\s*({_ID}(?:\s*,\s*{_ID})*)(.*)$")
 USAGE = "expected `# fargate-lint: ignore=FG010[,FG011] [reason]`"
 COMMENT_ONLY = re.compile(r"^\s*(#|//)")
 
@@ -54,7 +56,7 @@ def comment_ignores(path: str, spans: Iterable[m.Span]) -> list[m.Ignore]:
             out.append(m.Ignore("", "", loc, first, last, USAGE))
             continue
         # The reason runs to the end of the line, or to a further comment on it.
-        reason = re.split(r"\s(?:#|//)", parsed.group(2))[0].strip().lstrip("-—:;").strip()
+        reason = re.split(r"\s(?:#|//)", parsed.group(2))[0].strip().lstrip("-—:;,").strip()
         for rule in parsed.group(1).split(","):
             out.append(m.Ignore(rule.strip().upper(), reason, loc, first, last))
     return out

@@ -155,3 +155,25 @@ def test_suppression_in_a_file_that_does_not_parse(tmp_path) -> None:
     assert [(s.finding.loc.line, s.by.reason) for s in result.suppressed] == [
         (4, "merged by our generator")
     ]
+
+
+@pytest.mark.parametrize(
+    ("comment", "rules", "reason"),
+    [
+        ("# fargate-lint: ignore=FG010", ["FG010"], ""),
+        ("# fargate-lint: ignore=FG010,FG011 the reason", ["FG010", "FG011"], "the reason"),
+        ("#fargate-lint:ignore = fg010 , FG011 -- why", ["FG010", "FG011"], "why"),
+        ("// fargate-lint: ignore=FG010, and this is why", ["FG010"], "and this is why"),
+        ("# fargate-lint: ignore=FG01O typo", ["FG01O"], "typo"),
+        ("# fargate-lint: ignore=FG010 why  # a second comment", ["FG010"], "why"),
+    ],
+)
+def test_comment_syntax(tmp_path, comment, rules, reason) -> None:
+    from linter.suppress import comment_ignores
+
+    p = tmp_path / "t.tf"
+    p.write_text(f'locals {{ a = 1 }} {comment}\nlocals {{ b = "#fargate-lint: x" }}\n')
+    found = comment_ignores(str(p), [])
+    assert [(i.rule, i.reason, i.problem, i.first) for i in found] == [
+        (r, reason, "", 1) for r in rules
+    ]

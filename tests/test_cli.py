@@ -99,3 +99,11 @@ def test_closed_pipe_is_not_a_traceback() -> None:
         cwd=ROOT,
     )
     assert "Traceback" not in proc.stderr
+
+
+def test_unwritable_output_is_a_usage_error(tmp_path, capsys) -> None:
+    nowhere = str(tmp_path / "missing" / "out")
+    assert main(["check", "--output", nowhere, EXAMPLE]) == 2
+    assert main(["check", "--write-baseline", nowhere, EXAMPLE]) == 2
+    err = capsys.readouterr().err.splitlines()
+    assert err == [f"fargate-lint: cannot write {nowhere}: No such file or directory"] * 2

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from types import ModuleType
 
 from linter.findings import severity_rank
+from linter.values import Loc
 
 FORMATS = ("text", "json", "sarif", "github", "junit")
 
@@ -22,6 +23,14 @@ class Options:
 def reporter(name: str) -> ModuleType:
     """The reporter module; imported on demand so a text run pays for no other."""
     return importlib.import_module(f"linter.report.{name}")
+
+
+def end_of(loc: Loc) -> tuple[int, int] | None:
+    """(end line, end column just past it; 0 if unknown) when the reader knew where the
+    located text ends, and that is past its start."""
+    if loc.end_line > loc.line or (loc.end_line == loc.line and loc.end_column > loc.column):
+        return loc.end_line, loc.end_column
+    return None
 
 
 def fails(severity: str, fail_on: str) -> bool:

@@ -10,7 +10,7 @@ from typing import TextIO
 
 from linter.baseline import relative
 from linter.engine import Result
-from linter.report import Options, text
+from linter.report import Options, end_of, text
 
 COMMANDS = {"error": "error", "warning": "warning", "info": "notice"}
 
@@ -27,10 +27,11 @@ def render(result: Result, out: TextIO, options: Options) -> None:
     for f in result.findings:
         loc = f.loc
         props = [f"file={_property(relative(loc.file))}", f"line={loc.line}", f"col={loc.column}"]
-        if loc.end_line >= loc.line:
-            props.append(f"endLine={loc.end_line}")
-            if loc.end_line > loc.line or loc.end_column > loc.column:
-                props.append(f"endColumn={loc.end_column}")
+        end = end_of(loc)
+        if end:
+            props.append(f"endLine={end[0]}")
+            if end[1] >= 1:
+                props.append(f"endColumn={end[1]}")
         props.append(f"title={_property(f.rule)}")
         lines = [f.message]
         lines += [f"  {relative(s.loc.file)}:{s.loc.line}: {s.message}" for s in f.path]

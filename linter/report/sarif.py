@@ -17,7 +17,7 @@ from linter.baseline import relative
 from linter.engine import INTERNAL, Result
 from linter.findings import Finding, Step
 from linter.model import Ignore
-from linter.report import Options
+from linter.report import Options, end_of
 from linter.values import Loc
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -30,13 +30,11 @@ MAX_DESCRIPTION = 1024  # GitHub's limit for shortDescription and fullDescriptio
 
 def region(loc: Loc) -> dict[str, int]:
     out = {"startLine": max(loc.line, 1), "startColumn": max(loc.column, 1)}
-    ends_after = loc.end_line > loc.line or (
-        loc.end_line == loc.line and loc.end_column > loc.column
-    )
-    if ends_after:
-        out["endLine"] = loc.end_line
-        if loc.end_column >= 1:
-            out["endColumn"] = loc.end_column
+    end = end_of(loc)
+    if end:
+        out["endLine"] = end[0]
+        if end[1] >= 1:
+            out["endColumn"] = end[1]
     return out
 
 
