@@ -60,10 +60,8 @@ def _settings(args: argparse.Namespace) -> tuple[dict, str, Settings]:
     cfg = config.load(args.config, os.getcwd())
     select = args.select if args.select is not None else cfg.select
     ignore = args.ignore if args.ignore is not None else cfg.ignore
-    for flag, ids in (("--select", args.select), ("--ignore", args.ignore)):
-        for s in ids or ():
-            if not config.selected([s], []):
-                raise config.ConfigError(f"{flag}: {s!r} matches no rule")
+    config.check_selectors(args.select or [], "--select")
+    config.check_selectors(args.ignore or [], "--ignore")
     settings = Settings(
         paths=config.PathFilter(cfg) if cfg.exclude or cfg.include else None,
         severity=cfg.severity,

@@ -54,53 +54,61 @@ class Config:
     source: str | None = None  # the file it was read from
 
 
-def find(start: str) -> str | None:
+def find(start: str) -> tuple[str, dict[str, Any]] | None:
     """The nearest .fargate-lint.toml, or pyproject.toml with a [tool.fargate-lint]
-    table, in `start` or a directory above it."""
+    table, in `start` or a directory above it, with the table it holds."""
     here = os.path.abspath(start)
     while True:
         dedicated = os.path.join(here, DEDICATED)
         if os.path.isfile(dedicated):
-            return dedicated
+            return dedicated, _parse(dedicated, _bytes(dedicated))
         pyproject = os.path.join(here, PYPROJECT)
-        if os.path.isfile(pyproject) and _has_table(pyproject):
-            return pyproject
+        if os.path.isfile(pyproject):
+            raw = _bytes(pyproject)
+            # Most pyprojects are not ours: parse only those that mention us.
+            table = _table(pyproject, _parse(pyproject, raw)) if b"fargate-lint" in raw else None
+            if table is not None:
+                return pyproject, table
         parent = os.path.dirname(here)
         if parent == here:
             return None
         here = parent
 
 
-def _has_table(pyproject: str) -> bool:
-    try:
-        with open(pyproject, "rb") as fh:
-            head = fh.read()
-    except OSError:
-        return False
-    return b"fargate-lint" in head and "fargate-lint" in _read(pyproject).get("tool", {})
-
-
-def _read(path: str) -> dict[str, Any]:
+def _bytes(path: str) -> bytes:
     try:
         with open(path, "rb") as fh:
-            return tomllib.load(fh)
+            return fh.read()
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read: {exc.strerror}") from None
+
+
+def _parse(path: str, raw: bytes) -> dict[str, Any]:
+    try:
+        return tomllib.loads(raw.decode("utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}: not valid TOML: {exc}") from None
 
 
+def _table(path: str, data: dict[str, Any]) -> dict[str, Any] | None:
+    """A pyproject's [tool.fargate-lint] table (None without one); a dedicated file whole."""
+    if os.path.basename(path) == PYPROJECT:
+        return data.get("tool", {}).get("fargate-lint")
+    return data
+
+
 def load(explicit: str | None = None, cwd: str = ".") -> Config:
     """The configuration in force: the file named, the one found, or the defaults."""
-    path = explicit or find(cwd)
-    if path is None:
-        return Config()
-    data = _read(path)
-    if os.path.basename(path) == PYPROJECT:
-        table = data.get("tool", {}).get("fargate-lint")
+    if explicit:
+        table = _table(explicit, _parse(explicit, _bytes(explicit)))
         if table is None:
-            raise ConfigError(f"{path}: no [tool.fargate-lint] table")
-        data = table
+            raise ConfigError(f"{explicit}: no [tool.fargate-lint] table")
+        found: tuple[str, dict[str, Any]] | None = (explicit, table)
+    else:
+        found = find(cwd)
+    if found is None:
+        return Config()
+    path, data = found
     validate(data, path)
     return Config(
         select=_upper(data["select"]) if "select" in data else None,
@@ -139,12 +147,19 @@ def validate(data: dict[str, Any], path: str) -> None:
     from linter.rules import RULES
 
     for key in ("select", "ignore"):
-        for selector in data.get(key, []):
-            if not any(rid.startswith(selector.upper()) for rid in RULES):
-                raise ConfigError(f"{path}: {key}: {selector!r} matches no rule")
+        check_selectors(data.get(key, []), f"{path}: {key}")
     for rule in data.get("severity", {}):
         if rule not in RULES:
             raise ConfigError(f"{path}: severity: {rule!r} is not a rule")
+
+
+def check_selectors(selectors: list[str], where: str) -> None:
+    """Every rule id or prefix must select some rule: a typo would silently select none."""
+    from linter.rules import RULES
+
+    for selector in selectors:
+        if not any(rid.startswith(selector.upper()) for rid in RULES):
+            raise ConfigError(f"{where}: {selector!r} matches no rule")
 
 
 def selected(select: list[str] | None, ignore: list[str]) -> dict:
