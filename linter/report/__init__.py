@@ -6,7 +6,7 @@ import importlib
 from dataclasses import dataclass
 from types import ModuleType
 
-from linter.findings import severity_rank
+from linter.findings import Finding, severity_rank
 from linter.values import Loc
 
 FORMATS = ("text", "json", "sarif", "github", "junit")
@@ -31,6 +31,13 @@ def end_of(loc: Loc) -> tuple[int, int] | None:
     if loc.end_line > loc.line or (loc.end_line == loc.line and loc.end_column > loc.column):
         return loc.end_line, loc.end_column
     return None
+
+
+def steps(f: Finding, indent: str) -> list[str]:
+    """The explanation, a `file:line: what` line per hop, paths as reports name them."""
+    from linter.baseline import relative
+
+    return [f"{indent}{relative(s.loc.file)}:{s.loc.line}: {s.message}" for s in f.path]
 
 
 def fails(severity: str, fail_on: str) -> bool:

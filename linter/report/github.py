@@ -1,7 +1,7 @@
 """GitHub Actions workflow commands: one annotation per finding, shown on the diff.
 
 `::error file=…,line=…,col=…,endLine=…,endColumn=…,title=FG010::message`; the
-explanation and the fix follow on further lines of the message.
+steps and the fix follow on further lines of the message.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from typing import TextIO
 
 from linter.baseline import relative
 from linter.engine import Result
-from linter.report import Options, end_of, text
+from linter.report import Options, end_of, steps, text
 
 COMMANDS = {"error": "error", "warning": "warning", "info": "notice"}
 
@@ -33,8 +33,7 @@ def render(result: Result, out: TextIO, options: Options) -> None:
             if end[1] >= 1:
                 props.append(f"endColumn={end[1]}")
         props.append(f"title={_property(f.rule)}")
-        lines = [f.message]
-        lines += [f"  {relative(s.loc.file)}:{s.loc.line}: {s.message}" for s in f.path]
+        lines = [f.message, *steps(f, "  ")]
         if f.fix:
             lines.append(f"fix: {f.fix}")
         command = COMMANDS.get(f.severity, "error")

@@ -11,15 +11,13 @@ from xml.etree import ElementTree as ET
 from linter.baseline import relative
 from linter.engine import INTERNAL, Result
 from linter.findings import Finding
-from linter.report import Options, fails
+from linter.report import Options, fails, steps
 
 
 def _line(f: Finding) -> str:
-    lines = [f"{relative(f.loc.file)}:{f.loc.line}:{f.loc.column}: [{f.severity}] {f.message}"]
-    lines += [f"    {relative(s.loc.file)}:{s.loc.line}: {s.message}" for s in f.path]
-    if f.fix:
-        lines.append(f"    fix: {f.fix}")
-    return "\n".join(lines)
+    head = f"{relative(f.loc.file)}:{f.loc.line}:{f.loc.column}: [{f.severity}] {f.message}"
+    fix = [f"    fix: {f.fix}"] if f.fix else []
+    return "\n".join([head, *steps(f, "    "), *fix])
 
 
 def render(result: Result, out: TextIO, options: Options) -> None:
