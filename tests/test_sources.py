@@ -254,3 +254,39 @@ def test_tf_function_results_keep_assumptions_inside(tmp_path) -> None:
     )
     (first, _) = tpl.get("aws_ecs_service.s", m.Service).subnets.value
     assert first.value == "subnet-a" and first.assumed == ("variable subnets default",)
+
+
+def test_tf_newlines_inside_brackets_are_ignored_as_terraform_ignores_them(tmp_path) -> None:
+    # python-hcl2 8.1.4 rejects each of these; Terraform reads them as written here.
+    tpl = tf(
+        tmp_path,
+        {
+            "main.tf": """\
+        variable "lbs" {
+          type = map(object
+            ({ port = number }))
+        }
+        locals {
+          n = [1
+            -1, "2"]
+        }
+        resource "aws_vpc" "v" {
+          cidr_block = (cidrsubnet
+            ("10.0.0.0/8", 8, local.n[0]
+            + 3)
+          )
+          enable_dns_support = local.n[1]
+        }
+        """
+        },
+    )
+    vpc = tpl.get("aws_vpc.v", m.Vpc)
+    assert vpc.cidr.value == "10.3.0.0/16" and vpc.cidr.loc.line == 10
+    assert vpc.dns_support.value == "2"
+
+
+def test_tf_newline_still_ends_an_attribute(tmp_path) -> None:
+    # Outside brackets a newline ends the attribute: `f` then `(...)` is invalid HCL.
+    (tmp_path / "main.tf").write_text("locals {\n  a = f\n  (1)\n}\n")
+    (problem,) = terraform.load(str(tmp_path)).problems
+    assert problem.loc.line == 3

@@ -191,11 +191,11 @@ class Evaluator:
         """A string template (heredoc, file body) with ${...} interpolations evaluated."""
         if "${" not in body and "%{" not in body:
             return V(body, loc)
-        from hcl2.api import parses_to_tree
+        from linter.sources.hcl_parse import parse_hcl
 
         quoted = body.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
         try:
-            tree = parses_to_tree(f'x = "{quoted}"\n')
+            tree = parse_hcl(f'x = "{quoted}"')
         except Exception:  # python-hcl2 raises lark errors of several kinds
             return unknown("template with unsupported syntax", loc)
         attr = next(c for c in children(children(tree)[0]) if c.data == "attribute")

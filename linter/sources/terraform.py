@@ -1,6 +1,6 @@
 """Terraform (HCL) into the common model. A directory of .tf files is one unit.
 
-python-hcl2 parses each file (its parse tree keeps positions); `hcl_eval`
+python-hcl2's grammar parses each file (`hcl_parse`; the tree keeps positions); `hcl_eval`
 evaluates the expressions. Variables take their value from `terraform.tfvars`
 and `*.auto.tfvars`, then their default; anything else is unknown.
 """
@@ -32,11 +32,12 @@ def parse(path: str) -> tuple[Any, ParseProblem | None]:
     text, problem = read_text(path)
     if problem:
         return None, problem
-    from hcl2.api import parses_to_tree
     from lark.exceptions import LarkError, UnexpectedInput
 
+    from linter.sources.hcl_parse import parse_hcl
+
     try:
-        return parses_to_tree(text), None
+        return parse_hcl(text), None
     except UnexpectedInput as exc:
         first = str(exc).strip().splitlines()[0]
         return None, ParseProblem(
