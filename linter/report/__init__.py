@@ -1,13 +1,20 @@
-"""Reporters: they only format findings. Each module has `render(result, out, options)`."""
+"""Reporters: they only format findings. Each module has `render(result, out, options)`;
+`render(name, ...)` here is how the CLI calls one: on a cleaned Result (report/safe.py),
+into a stream that escapes what its encoding cannot hold."""
 
 from __future__ import annotations
 
 import importlib
+import io
 from dataclasses import dataclass
 from types import ModuleType
+from typing import TYPE_CHECKING, TextIO
 
 from linter.findings import Finding, severity_rank
 from linter.values import Loc
+
+if TYPE_CHECKING:
+    from linter.engine import Result
 
 FORMATS = ("text", "json", "sarif", "github", "junit")
 
@@ -23,6 +30,33 @@ class Options:
 def reporter(name: str) -> ModuleType:
     """The reporter module; imported on demand so a text run pays for no other."""
     return importlib.import_module(f"linter.report.{name}")
+
+
+def render(name: str, result: Result, out: TextIO, options: Options) -> None:
+    """Report `result` in format `name`. Every string from a template or the file system
+    is cleaned here, once for all formats, and a character `out` cannot encode is
+    written as an escape: a report is never lost to one odd character."""
+    from linter.report import safe
+
+    errors = tolerant(out)
+    try:
+        reporter(name).render(safe.clean(result), out, options)
+    finally:
+        if errors is not None:
+            out.reconfigure(errors=errors)
+
+
+def tolerant(out: TextIO) -> str | None:
+    """Make a text file write what its encoding lacks (a cp1252 console, LANG=C) as
+    `\\uXXXX` instead of raising; the error mode it had, or None if unchanged."""
+    errors = getattr(out, "errors", None)
+    if not hasattr(out, "reconfigure") or errors in (None, "backslashreplace"):
+        return None  # StringIO holds any str
+    try:
+        out.reconfigure(errors="backslashreplace")
+    except (ValueError, io.UnsupportedOperation):
+        return None
+    return errors
 
 
 def end_of(loc: Loc) -> tuple[int, int] | None:

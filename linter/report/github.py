@@ -1,7 +1,8 @@
 """GitHub Actions workflow commands: one annotation per finding, shown on the diff.
 
 `::error file=…,line=…,col=…,endLine=…,endColumn=…,title=FG010::message`; the
-steps and the fix follow on further lines of the message.
+steps and the fix follow on further lines of the message. Every line printed is escaped,
+so the only lines that start with `::` are these annotations.
 """
 
 from __future__ import annotations
@@ -38,7 +39,8 @@ def render(result: Result, out: TextIO, options: Options) -> None:
             lines.append(f"fix: {f.fix}")
         command = COMMANDS.get(f.severity, "error")
         print(f"::{command} {','.join(props)}::{_data(chr(10).join(lines))}", file=out)
+    # Plain lines are escaped too: a line break in a reason would start a workflow command.
     if options.show_suppressed:
         for s in result.suppressed:
-            print(f"suppressed: {text.suppressed_line(s)}", file=out)
-    print(text.summary(result), file=out)
+            print(f"suppressed: {_data(text.suppressed_line(s))}", file=out)
+    print(_data(text.summary(result)), file=out)

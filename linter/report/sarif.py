@@ -1,7 +1,7 @@
 """SARIF 2.1.0 for GitHub code scanning and editors.
 
-Locations are relative to `%SRCROOT%` (the working directory: the repository root in
-CI), so the log names no local path. Each network explanation is carried twice:
+Locations are relative to `%SRCROOT%` (the root of the repository that holds the linted
+files), so the log names no local path. Each network explanation is carried twice:
 as `relatedLocations` and as a one-thread `codeFlows` that editors can step through.
 """
 
@@ -145,7 +145,7 @@ def as_dict(res: Result, options: Options) -> dict[str, Any]:
                 "originalUriBaseIds": {
                     ROOT: {
                         "description": {
-                            "text": "The directory fargate-lint ran in: the repository root in CI."
+                            "text": "The root of the repository that holds the linted files."
                         }
                     }
                 },

@@ -1,4 +1,7 @@
-"""`path:line:col: FG010 [error] message`, the explanation indented below."""
+"""`path:line:col: FG010 [error] message`, the explanation indented below.
+
+The only escape sequences are our colours: report/safe.py has made template text visible.
+"""
 
 from __future__ import annotations
 
