@@ -1,6 +1,6 @@
 """Fingerprints that survive line shifts, and the baseline file built from them.
 
-A fingerprint hashes the rule, the file (relative to the working directory), the
+A fingerprint hashes the rule, the file (relative to the repository root), the
 resource and the text of the finding's line without its comment, then counts
 occurrences of that hash in line order. Inserting resources above a finding, or
 rewording a message in a later release, leaves it unchanged; editing the flagged
@@ -17,6 +17,7 @@ from collections import Counter
 from collections.abc import Iterable
 from typing import TextIO
 
+from linter.files import Files, Refused, lines
 from linter.findings import Finding
 
 FORMAT = 1
@@ -28,28 +29,30 @@ class BaselineError(Exception):
 
 
 def relative(path: str) -> str:
-    """A path as reports name it: relative to the working directory, with slashes."""
-    rel = os.path.relpath(os.path.abspath(path))
-    return rel.replace(os.sep, "/")
+    """A path as reports name it. The engine has made every location relative to the
+    repository root already; this only writes the separators as slashes."""
+    return path.replace(os.sep, "/")
 
 
-def fingerprints(findings: Iterable[Finding]) -> list[str]:
-    """One fingerprint per finding, in the order given (which must be sorted)."""
-    lines: dict[str, list[str]] = {}
+def fingerprints(findings: Iterable[Finding], files: Files) -> list[str]:
+    """One fingerprint per finding, in the order given (which must be sorted); each
+    finding's file is named relative to the root of `files`."""
+    texts: dict[str, list[str]] = {}
     seen: Counter[str] = Counter()
     out = []
     for f in findings:
-        if f.loc.file not in lines:
+        if f.loc.file not in texts:
             try:
-                with open(f.loc.file, encoding="utf-8", errors="replace") as fh:
-                    lines[f.loc.file] = fh.read().splitlines()
-            except OSError:
-                lines[f.loc.file] = []
-        text = lines[f.loc.file]
+                data = files.read_bytes(os.path.join(files.root, f.loc.file))
+                texts[f.loc.file] = lines(data.decode("utf-8", errors="replace"))
+            except (OSError, Refused):
+                texts[f.loc.file] = []
+        text = texts[f.loc.file]
         line = text[f.loc.line - 1] if 0 < f.loc.line <= len(text) else ""
         line = " ".join(_COMMENT.sub("", line).split())
         key = "\0".join((f.rule, relative(f.loc.file), f.resource, line))
-        digest = hashlib.sha256(key.encode()).hexdigest()[:16]
+        # surrogatepass: a non-UTF-8 file name or a lone surrogate in an id still hashes
+        digest = hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()[:16]
         seen[digest] += 1
         out.append(f"{digest}:{seen[digest]}")
     return out

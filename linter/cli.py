@@ -9,7 +9,7 @@ import sys
 from linter import __version__, baseline, config
 from linter.config import FAIL_ON
 from linter.engine import Settings
-from linter.report import FORMATS, Options, fails, reporter
+from linter.report import FORMATS, Options, fails, render
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -37,8 +37,16 @@ def parser() -> argparse.ArgumentParser:
     )
     check.add_argument("--select", type=_ids, help="only these rule ids or prefixes, e.g. FG01")
     check.add_argument("--ignore", type=_ids, help="skip these rule ids or prefixes")
-    check.add_argument(
-        "--config", metavar="FILE", help="a .fargate-lint.toml or pyproject.toml to use"
+    trusted = check.add_mutually_exclusive_group()
+    trusted.add_argument(
+        "--config",
+        metavar="FILE",
+        help="a .fargate-lint.toml or pyproject.toml to use instead of finding one",
+    )
+    trusted.add_argument(
+        "--isolated",
+        action="store_true",
+        help="ignore configuration files: in CI, a pull request cannot reconfigure its own gate",
     )
     check.add_argument(
         "--show-suppressed", action="store_true", help="also list suppressed findings and why"
@@ -57,7 +65,7 @@ def parser() -> argparse.ArgumentParser:
 def _settings(args: argparse.Namespace) -> tuple[dict, str, Settings]:
     """The rules to run, the fail-on level and the engine settings: the configuration
     file, overridden by flags. Raises ConfigError or BaselineError."""
-    cfg = config.load(args.config, os.getcwd())
+    cfg = config.Config() if args.isolated else config.load(args.config, os.getcwd())
     select = args.select if args.select is not None else cfg.select
     ignore = args.ignore if args.ignore is not None else cfg.ignore
     config.check_selectors(args.select or [], "--select")
@@ -103,7 +111,11 @@ def cmd_check(args: argparse.Namespace) -> int:
         )
         return EXIT_OK
     try:
-        out = open(args.output, "w", encoding="utf-8") if args.output else sys.stdout  # noqa: SIM115
+        out = (
+            open(args.output, "w", encoding="utf-8", errors="backslashreplace")  # noqa: SIM115
+            if args.output
+            else sys.stdout
+        )
     except OSError as exc:
         return _cannot_write(args.output, exc)
     options = Options(
@@ -113,7 +125,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         baseline=settings.baseline is not None,
     )
     try:
-        reporter(args.format).render(result, out, options)
+        render(args.format, result, out, options)
     finally:
         if out is not sys.stdout:
             out.close()

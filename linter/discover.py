@@ -7,12 +7,13 @@ import re
 from dataclasses import dataclass
 
 from linter.config import PathFilter
+from linter.files import Files, Refused, TooLarge
 from linter.model import CFN, TASKDEF, TERRAFORM
 
 SKIP_DIRS = {".git", ".terraform", "node_modules", "__pycache__"}
 DATA_SUFFIXES = (".json", ".yaml", ".yml", ".template", ".cfn")
-SNIFF_BYTES = 256 * 1024
-MAX_BYTES = 10 * 1024 * 1024  # CloudFormation itself accepts at most 1 MB
+TF_SUFFIXES = (".tf", ".tf.json")  # Terraform's native and JSON syntax
+REFUSED = "refused"  # a unit that is only a file we may not read, and why
 
 _CFN_TYPE = re.compile(r"""["']?Type["']?\s*:\s*["']?(AWS|Custom|Alexa)::""")
 _CFN_YAML = re.compile(r"^(Resources|AWSTemplateFormatVersion)\s*:", re.MULTILINE)
@@ -22,30 +23,49 @@ _TASKDEF = re.compile(r'"containerDefinitions"\s*:')
 
 @dataclass(frozen=True)
 class Unit:
-    kind: str  # cloudformation / terraform / taskdef, or "" for a named file to try
+    kind: str  # cloudformation / terraform / taskdef / refused, or "" for a named file to try
     path: str  # a file, or a Terraform directory
     only: frozenset[str] | None = None  # report findings only for these files
+    why: str = ""  # for a refused file: what was not read and why
+    severity: str = "info"  # of a refused file's finding
 
 
-def sniff(path: str) -> str:
-    """The kind a file looks like from its first bytes, or ""."""
-    try:
-        with open(path, "rb") as fh:
-            head = fh.read(SNIFF_BYTES).decode("utf-8", errors="replace")
-    except OSError:
-        return ""
-    json_like = head.lstrip("\ufeff \t\r\n").startswith(("{", "["))
-    if json_like and _TASKDEF.search(head) and not _CFN_JSON.search(head):
+def kind_of(text: str) -> str:
+    """The kind a file's content looks like, or ""."""
+    json_like = text.lstrip("\ufeff \t\r\n").startswith(("{", "["))
+    if json_like and _TASKDEF.search(text) and not _CFN_JSON.search(text):
         return TASKDEF
-    if _CFN_TYPE.search(head) and (_CFN_YAML.search(head) or _CFN_JSON.search(head)):
+    if _CFN_TYPE.search(text) and (_CFN_YAML.search(text) or _CFN_JSON.search(text)):
         return CFN
     return ""
 
 
-def discover(paths: list[str], filt: PathFilter | None = None) -> list[Unit]:
+def classify(path: str, files: Files) -> Unit | None:
+    """A data file's unit, judged on its whole content (a template may sit behind any
+    amount of comments); a file we may not read is a refused unit; None: not ours."""
+    try:
+        return Unit(kind_of(files.read_bytes(path).decode("utf-8", errors="replace")), path)
+    except TooLarge as why:
+        # Too large to check, but was it meant to be a template? Then say so, as an error.
+        try:
+            looks = kind_of(files.head(path).decode("utf-8", errors="replace"))
+        except (OSError, Refused):
+            looks = ""
+        return Unit(REFUSED, path, why=f"not read: {why}", severity="error") if looks else None
+    except Refused as why:
+        return Unit(REFUSED, path, why=f"not read: {why}")
+    except OSError:  # a dangling link, no permission: named, the reader will say so
+        return Unit("", path)
+
+
+def discover(
+    paths: list[str], filt: PathFilter | None = None, files: Files | None = None
+) -> list[Unit]:
     """Units to lint, in a stable order. Named files are always tried; walked ones
     only when they look like one of ours. `filt` (the configuration's exclude and
-    include) applies to named and walked paths alike, so a pre-commit run honours it."""
+    include) applies to named and walked paths alike, so a pre-commit run honours it.
+    Every file is read through `files`, so nothing outside the repository is."""
+    files = files or Files.for_paths(paths)
     wanted = filt.wanted if filt is not None else lambda _path: True
     units: dict[tuple[str, str], Unit] = {}
     tf_only: dict[str, set[str] | None] = {}
@@ -63,7 +83,7 @@ def discover(paths: list[str], filt: PathFilter | None = None) -> list[Unit]:
         if os.path.isdir(path):
             if filt is not None and filt.excluded(path, is_dir=True):
                 continue
-            for root, dirs, files in os.walk(path):
+            for root, dirs, walked in os.walk(path):
                 dirs[:] = sorted(
                     d
                     for d in dirs
@@ -71,24 +91,25 @@ def discover(paths: list[str], filt: PathFilter | None = None) -> list[Unit]:
                     and not d.startswith(".")
                     and not (filt and filt.excluded(os.path.join(root, d), is_dir=True))
                 )
-                if any(f.endswith(".tf") and wanted(os.path.join(root, f)) for f in files):
+                names = sorted(walked)
+                if any(f.endswith(TF_SUFFIXES) and wanted(os.path.join(root, f)) for f in names):
                     add_tf(os.path.normpath(root), None)
-                for f in sorted(files):
-                    if f.endswith(DATA_SUFFIXES) and wanted(os.path.join(root, f)):
+                for f in names:
+                    if f.endswith(DATA_SUFFIXES) and not f.endswith(TF_SUFFIXES):
                         full = os.path.normpath(os.path.join(root, f))
-                        kind = sniff(full)
-                        if kind:
-                            units[(kind, full)] = Unit(kind, full)
+                        unit = classify(full, files) if wanted(full) else None
+                        if unit is not None and unit.kind:
+                            units[(unit.kind, full)] = unit
         elif not wanted(path):
             continue
-        elif path.endswith(".tf"):
+        elif path.endswith(TF_SUFFIXES):
             add_tf(os.path.dirname(path) or ".", path)
         elif path.endswith(".tfvars"):  # values change findings anywhere in the directory
             add_tf(os.path.dirname(path) or ".", None)
-        elif os.path.exists(path):
-            kind = sniff(path) if path.endswith(DATA_SUFFIXES) else ""
-            if kind or path.endswith(DATA_SUFFIXES):
-                units[(kind, path)] = Unit(kind, path)
+        elif os.path.lexists(path):
+            unit = classify(path, files) if path.endswith(DATA_SUFFIXES) else Unit("", path)
+            if unit is not None and (unit.kind or path.endswith(DATA_SUFFIXES)):
+                units[(unit.kind, path)] = unit
         else:
             units[("missing", path)] = Unit("missing", path)
     for directory, only in tf_only.items():

@@ -9,9 +9,11 @@ from dataclasses import dataclass, field, replace
 
 from linter import baseline, suppress
 from linter import model as m
+from linter.budget import Budget, TooComplex
 from linter.config import PathFilter
-from linter.discover import MAX_BYTES, Unit, discover
-from linter.findings import Finding
+from linter.discover import REFUSED, Unit, discover
+from linter.files import Files
+from linter.findings import Finding, Step
 from linter.rulekit import Context
 from linter.sources import Loaded, ParseProblem, read_tree
 from linter.suppress import Suppressed
@@ -27,6 +29,7 @@ class Settings:
     paths: PathFilter | None = None
     severity: dict[str, str] = field(default_factory=dict)  # rule id -> level
     baseline: Counter[str] | None = None  # fingerprints of findings to leave out
+    files: Files | None = None  # where reads are confined; default: the scanned repository
 
 
 @dataclass
@@ -40,25 +43,25 @@ class Result:
     baselined: int = 0  # findings left out because the baseline records them
 
 
-def load_unit(unit: Unit) -> Loaded:
+def load_unit(unit: Unit, files: Files) -> Loaded:
+    """The unit's model, or the problems that stop it; a unit that needs more work than
+    its budget allows ends with one FG000 at the expression where it ran out."""
+    try:
+        return _load(unit, files, Budget())
+    except TooComplex as exc:
+        return Loaded(
+            None, [ParseProblem(f"too complex to evaluate: {exc.what}", exc.loc or Loc(unit.path))]
+        )
+
+
+def _load(unit: Unit, files: Files, budget: Budget) -> Loaded:
     from linter.sources import cloudformation, taskdef, terraform
 
     if unit.kind == m.TERRAFORM:
-        return terraform.load(unit.path)
-    try:
-        size = os.path.getsize(unit.path)
-    except OSError as exc:
-        return Loaded(None, [ParseProblem(f"cannot read file: {exc.strerror}", Loc(unit.path))])
-    if size > MAX_BYTES:
-        return Loaded(
-            None,
-            [
-                ParseProblem(
-                    f"file is too large to be a template ({size // 1024} KiB)", Loc(unit.path)
-                )
-            ],
-        )
-    tree, problems = read_tree(unit.path)
+        return terraform.load(unit.path, files, budget)
+    if unit.kind == REFUSED:
+        return Loaded(None, [ParseProblem(unit.why, Loc(unit.path), False, unit.severity)])
+    tree, problems = read_tree(unit.path, files)
     if unit.kind == "":
         # A named file that did not look like ours: lint it only if it turns out to be.
         # Helm charts and such do not parse, and that is not ours to judge.
@@ -70,7 +73,7 @@ def load_unit(unit: Unit) -> Loaded:
         return Loaded(None, problems)
     if unit.kind == m.TASKDEF or (unit.kind == "" and taskdef.is_taskdef(tree)):
         return taskdef.from_tree(unit.path, tree)
-    return cloudformation.from_tree(unit.path, tree)
+    return cloudformation.from_tree(unit.path, tree, budget)
 
 
 def _internal(where: str, loc: Loc, exc: BaseException) -> Finding:
@@ -94,12 +97,12 @@ def unit_files(unit: Unit, tpl: m.Template | None) -> list[str]:
     return [unit.path]
 
 
-def lint_unit(unit: Unit, rules: dict, result: Result) -> list[Finding]:
+def lint_unit(unit: Unit, rules: dict, result: Result, files: Files) -> list[Finding]:
     from linter.rules import RULES, FG000_unparseable_input
 
     out: list[Finding] = []
     try:
-        loaded = load_unit(unit)
+        loaded = load_unit(unit, files)
     except Exception as exc:  # a reader bug must not lose the other files
         result.internal_errors += 1
         return [_internal(f"the reader for {unit.path}", Loc(unit.path), exc)]
@@ -115,40 +118,45 @@ def lint_unit(unit: Unit, rules: dict, result: Result) -> list[Finding]:
                 result.internal_errors += 1
                 out.append(_internal(f"rule {rule_id}", Loc(unit.path), exc))
     # A named file that turned out not to be ours (package.json) is no report's business.
-    files = unit_files(unit, tpl) if tpl is not None or loaded.problems else []
+    reported = unit_files(unit, tpl) if tpl is not None or loaded.problems else []
     spans = tpl.spans if tpl is not None else []
     ignores = list(tpl.ignores) if tpl is not None else []
-    for path in files:
-        ignores += suppress.comment_ignores(path, spans)
-    out, hidden, stale = suppress.apply(out, ignores, set(rules), set(RULES))
+    for path in reported:
+        if not path.endswith(".json"):  # JSON has no comments: a string is not one
+            ignores += suppress.comment_ignores(path, spans, files)
+    # A file no rule could read: only suppressions of FG000 itself can be judged.
+    judged = set(rules) if tpl is not None else set(rules) & {"FG000", "FG100"}
+    out, hidden, stale = suppress.apply(out, ignores, judged, set(RULES))
     out += stale
     if unit.only is not None:
         # A changed file's findings, and those whose explanation passes through it:
         # deleting a NAT route in network.tf strands the service declared in ecs.tf.
         # (`check main.tf` names "main.tf"; the reader's files are "./main.tf".)
+        # Internal errors always show: a crash must never read as "0 errors".
         def named(path: str) -> bool:
             return os.path.normpath(path) in unit.only
 
         def touches(f: Finding) -> bool:
-            return named(f.loc.file) or any(named(s.loc.file) for s in f.path)
+            return f.rule == INTERNAL or named(f.loc.file) or any(named(s.loc.file) for s in f.path)
 
         out = [f for f in out if touches(f)]
         hidden = [s for s in hidden if touches(s.finding)]
-        files = [f for f in files if named(f)]
+        reported = [f for f in reported if named(f)]
     result.suppressed += hidden
     kind = tpl.kind if tpl is not None else unit.kind
-    result.files.update((f, kind) for f in files)
+    result.files.update((f, kind) for f in reported)
     result.files.update((f.loc.file, kind) for f in out if f.loc.file not in result.files)
     return out
 
 
 def run(paths: list[str], rules: dict, settings: Settings | None = None) -> Result:
     settings = settings or Settings()
+    files = settings.files or Files.for_paths(paths)
     result = Result(rules=list(rules))
     seen: set[tuple] = set()
-    for unit in discover(paths, settings.paths):
+    for unit in discover(paths, settings.paths, files):
         result.units += 1
-        for f in lint_unit(unit, rules, result):
+        for f in lint_unit(unit, rules, result, files):
             key = (f.rule, f.loc, f.message)
             if key not in seen:
                 seen.add(key)
@@ -161,20 +169,39 @@ def run(paths: list[str], rules: dict, settings: Settings | None = None) -> Resu
     result.findings = [
         replace(f, severity=settings.severity.get(f.rule, f.severity)) for f in result.findings
     ]
+    _relative(result, files)
     result.findings.sort(key=Finding.sort_key)
     result.suppressed.sort(key=lambda s: s.finding.sort_key())
-    _fingerprint(result)
+    _fingerprint(result, files)
     if settings.baseline is not None:
         _leave_out(result, Counter(settings.baseline))
     return result
 
 
-def _fingerprint(result: Result) -> None:
+def _relative(result: Result, files: Files) -> None:
+    """Every location relative to the root: reports, fingerprints and the baseline name
+    files as the repository does, whatever directory the run started in."""
+
+    def loc(x: Loc) -> Loc:
+        return replace(x, file=files.rel(x.file))
+
+    def finding(f: Finding) -> Finding:
+        steps = tuple(Step(s.message, loc(s.loc)) for s in f.path)
+        return replace(f, loc=loc(f.loc), path=steps)
+
+    result.findings = [finding(f) for f in result.findings]
+    result.suppressed = [
+        Suppressed(finding(s.finding), replace(s.by, loc=loc(s.by.loc))) for s in result.suppressed
+    ]
+    result.files = {files.rel(f): k for f, k in result.files.items()}
+
+
+def _fingerprint(result: Result, files: Files) -> None:
     # Counted over suppressed findings too: adding a suppression renumbers nothing.
     every = sorted(
         [*result.findings, *(s.finding for s in result.suppressed)], key=Finding.sort_key
     )
-    prints = dict(zip(map(id, every), baseline.fingerprints(every), strict=True))
+    prints = dict(zip(map(id, every), baseline.fingerprints(every, files), strict=True))
     result.findings = [replace(f, fingerprint=prints[id(f)]) for f in result.findings]
     result.suppressed = [
         Suppressed(replace(s.finding, fingerprint=prints[id(s.finding)]), s.by)

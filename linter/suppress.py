@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from linter import model as m
+from linter.files import Files, lines
 from linter.findings import Finding
 from linter.sources import read_text
 from linter.values import Loc
@@ -31,22 +32,22 @@ class Suppressed:
     by: m.Ignore
 
 
-def comment_ignores(path: str, spans: Iterable[m.Span]) -> list[m.Ignore]:
+def comment_ignores(path: str, spans: Iterable[m.Span], files: Files) -> list[m.Ignore]:
     """The inline suppressions of one YAML or HCL file."""
-    text, problem = read_text(path)
+    text, problem = read_text(path, files)
     if problem or text is None or "fargate-lint" not in text:
         return []
     openers = {s.first: s for s in spans if s.file == path}
-    lines = text.splitlines()
+    numbered = lines(text)
     out: list[m.Ignore] = []
-    for n, line in enumerate(lines, 1):
+    for n, line in enumerate(numbered, 1):
         found = DIRECTIVE.search(line) if "fargate-lint" in line else None
         if not found:
             continue
         loc = Loc(path, n, found.start("mark") + 1)
         target = n
         if COMMENT_ONLY.match(line):  # covers the next line that is not a comment
-            while target < len(lines) and COMMENT_ONLY.match(lines[target]):
+            while target < len(numbered) and COMMENT_ONLY.match(numbered[target]):
                 target += 1
             target += 1
         span = openers.get(target)

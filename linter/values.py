@@ -62,6 +62,11 @@ class V:
     loc: Loc
     assumed: tuple[str, ...] = field(default=(), compare=False)
 
+    def __hash__(self) -> int:
+        # Equal values share a location; hashing the value would fail for a list or
+        # dict written where a scalar belongs (and take resources holding it down).
+        return hash(self.loc)
+
     @property
     def known(self) -> bool:
         return not isinstance(self.value, Unknown)

@@ -91,7 +91,7 @@ def test_show_suppressed_says_why(capsys) -> None:
     i = out.index("suppressed:")
     hidden = out[i + 1 : -1]
     assert len(hidden) == 5 and all(" FG010 " in line for line in hidden)
-    assert hidden[0].endswith(f"[suppressed at {used}:29 (egress via proxy)]")
+    assert hidden[0].endswith("[suppressed at fixtures/FG100/cfn_used.yaml:29 (egress via proxy)]")
     assert "(egress goes through the inspection VPC)]" in hidden[-1]
     assert out[-1].endswith("(5 suppressed)")
     main(["check", "--format", "json", "--show-suppressed", used])
@@ -169,11 +169,12 @@ def test_suppression_in_a_file_that_does_not_parse(tmp_path) -> None:
     ],
 )
 def test_comment_syntax(tmp_path, comment, rules, reason) -> None:
+    from linter.files import Files
     from linter.suppress import comment_ignores
 
     p = tmp_path / "t.tf"
     p.write_text(f'locals {{ a = 1 }} {comment}\nlocals {{ b = "#fargate-lint: x" }}\n')
-    found = comment_ignores(str(p), [])
+    found = comment_ignores(str(p), [], Files(str(tmp_path)))
     assert [(i.rule, i.reason, i.problem, i.first) for i in found] == [
         (r, reason, "", 1) for r in rules
     ]

@@ -12,13 +12,14 @@ from linter import __version__
 from linter.cli import main
 
 EXAMPLE = str(ROOT / "examples" / "private-subnet-no-nat.yaml")
+SHOWN = "examples/private-subnet-no-nat.yaml"  # reports name files from the repository root
 
 
 def test_text_format_and_exit_1(capsys) -> None:
     assert main(["check", EXAMPLE]) == 1
     out = capsys.readouterr().out.splitlines()
     first = next(line for line in out if " FG010 " in line)
-    assert first.startswith(f"{EXAMPLE}:36:21: FG010 [error] ")
+    assert first.startswith(f"{SHOWN}:36:21: FG010 [error] ")
     # the explanation steps follow, each with its own line
     assert any("PrivateRouteTable has no 0.0.0.0/0 route" in line for line in out)
     assert out[-1].startswith("1 error, 1 warning, 0 infos in 1 unit")
@@ -29,7 +30,7 @@ def test_json_format(capsys) -> None:
     data = json.loads(capsys.readouterr().out)
     assert data["version"] == __version__
     f = next(f for f in data["findings"] if f["rule"] == "FG010")
-    assert (f["file"], f["line"], f["column"], f["severity"]) == (EXAMPLE, 36, 21, "error")
+    assert (f["file"], f["line"], f["column"], f["severity"]) == (SHOWN, 36, 21, "error")
     assert f["resource"] == "Service"
     hops = [(s["message"], s["line"]) for s in f["path"]]
     assert hops[0] == ("Service places tasks in subnet PrivateSubnet", 36)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from linter.files import Files, Refused
 from linter.model import Template
 from linter.values import Loc
 
@@ -16,6 +17,7 @@ class ParseProblem:
     message: str
     loc: Loc
     syntax: bool = True  # False: the file could not be read at all (bytes, emptiness)
+    severity: str = "error"  # "info" for a file not read because it may not be
 
 
 @dataclass
@@ -24,11 +26,16 @@ class Loaded:
     problems: list[ParseProblem] = field(default_factory=list)
 
 
-def read_text(path: str) -> tuple[str | None, ParseProblem | None]:
+def refused(path: str, why: Refused, severity: str = "info") -> ParseProblem:
+    return ParseProblem(f"not read: {why}", Loc(path), syntax=False, severity=severity)
+
+
+def read_text(path: str, files: Files) -> tuple[str | None, ParseProblem | None]:
     """Read a file as UTF-8 (BOM allowed); a clear problem instead of an exception."""
     try:
-        with open(path, "rb") as fh:
-            data = fh.read()
+        data = files.read_bytes(path)
+    except Refused as why:
+        return None, refused(path, why)
     except OSError as exc:
         return None, ParseProblem(f"cannot read file: {exc.strerror}", Loc(path), syntax=False)
     try:
@@ -44,9 +51,9 @@ def read_text(path: str) -> tuple[str | None, ParseProblem | None]:
     return text, None
 
 
-def read_tree(path: str) -> tuple[Any, list[ParseProblem]]:
+def read_tree(path: str, files: Files) -> tuple[Any, list[ParseProblem]]:
     """A YAML or JSON file decoded with cfn-lint (marks kept), or the problems."""
-    text, problem = read_text(path)
+    text, problem = read_text(path, files)
     if problem:
         return None, [problem]
     if not text.strip():

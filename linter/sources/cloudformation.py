@@ -12,10 +12,12 @@ import re
 from typing import Any
 
 from linter import model as m
+from linter.budget import Budget, TooComplex
+from linter.files import Files
 from linter.sources import Loaded, ParseProblem, read_tree
 from linter.sources.common import attach_standalone_rules
 from linter.sources.containers import containers
-from linter.values import Loc, Ref, Unknown, V, rebuild, ref_ids, same, truth, unknown
+from linter.values import Loc, Ref, Unknown, V, ref_ids, same, truth, unknown
 
 # Parameter types whose value comes from outside the template whatever the default.
 _EXTERNAL_PARAM = re.compile(r"^(AWS::SSM::Parameter::|List<AWS::EC2::|AWS::EC2::)")
@@ -44,7 +46,11 @@ def decode(path: str, text: str) -> tuple[Any, list[ParseProblem]]:
     except RecursionError:
         return None, [ParseProblem("document is nested too deeply", Loc(path))]
     problems = [
-        ParseProblem(str(x.message), Loc(path, max(x.linenumber, 1), max(x.columnnumber, 1)))
+        # PyYAML's messages span lines ("...\n  in <unicode string>"): one line each
+        ParseProblem(
+            " ".join(str(x.message).split()),
+            Loc(path, max(x.linenumber, 1), max(x.columnnumber, 1)),
+        )
         for x in matches
     ]
     return (tree if not problems else None), problems
@@ -106,10 +112,16 @@ def mark(node: Any, path: str, fallback: Loc | None = None) -> Loc:
 
 
 class Resolver:
-    """Turns decoded nodes into `V` trees, resolving intrinsics where possible."""
+    """Turns decoded nodes into `V` trees, resolving intrinsics where possible.
 
-    def __init__(self, path: str, tpl: dict) -> None:
+    YAML aliases share nodes, so a small file can name a huge tree: every node
+    visited and every string built is charged to the unit's budget."""
+
+    def __init__(self, path: str, tpl: dict, budget: Budget | None = None) -> None:
         self.path = path
+        self.budget = budget or Budget()
+        self.resolving: list[str] = []  # parameters being resolved (a Default may Ref itself)
+        self.defaults: dict[str, V | None] = {}
         self.params = tpl.get("Parameters") if isinstance(tpl.get("Parameters"), dict) else {}
         self.mappings = tpl.get("Mappings") if isinstance(tpl.get("Mappings"), dict) else {}
         res = tpl.get("Resources")
@@ -118,10 +130,18 @@ class Resolver:
     def value(self, node: Any, loc: Loc) -> V | None:
         """None means the property is absent (`AWS::NoValue`)."""
         here = mark(node, self.path, loc)
+        try:
+            self.budget.step()
+            return self._value(node, here)
+        except TooComplex as exc:
+            exc.loc = exc.loc or here  # the innermost node is where it ran out
+            raise
+
+    def _value(self, node: Any, here: Loc) -> V | None:
         if isinstance(node, dict):
             if len(node) == 1:
                 ((k, arg),) = node.items()
-                if k == "Ref" or k.startswith("Fn::") or k == "Condition":
+                if isinstance(k, str) and (k in ("Ref", "Condition") or k.startswith("Fn::")):
                     return self.intrinsic(str(k), arg, here)
             out = {}
             for k, v in node.items():
@@ -140,7 +160,7 @@ class Resolver:
 
     def intrinsic(self, fn: str, arg: Any, loc: Loc) -> V | None:
         if fn == "Ref":
-            return self.ref(str(arg), loc)
+            return self.ref(arg, loc) if isinstance(arg, str) else unknown("Ref", loc)
         if fn == "Fn::GetAtt":
             parts = arg.split(".", 1) if isinstance(arg, str) else arg
             if isinstance(parts, list) and len(parts) == 2 and str(parts[0]) in self.resources:
@@ -162,11 +182,10 @@ class Resolver:
         if fn == "Fn::Select":
             if isinstance(arg, list) and len(arg) == 2:
                 idx, lst = self.value(arg[0], loc), self.value(arg[1], loc)
-                if idx is not None and lst is not None and isinstance(lst.value, list):
-                    try:
-                        return lst.value[int(idx.value)]
-                    except (ValueError, TypeError, IndexError):
-                        pass
+                i = _index(idx)
+                items = lst.value if lst is not None and isinstance(lst.value, list) else []
+                if i is not None and 0 <= i < len(items):
+                    return items[i]
             return unknown("Fn::Select", loc)
         if fn == "Fn::FindInMap":
             return self.find_in_map(arg, loc)
@@ -182,18 +201,37 @@ class Resolver:
         param = self.params.get(name)
         if not isinstance(param, dict):
             return unknown(f"undefined name {name}", loc)
-        ptype = str(param.get("Type", ""))
-        if _EXTERNAL_PARAM.match(ptype) or "Default" not in param:
+        default = self.default(name, param, loc)
+        if default is None:
             return unknown(f"parameter {name}", loc)
-        default = self.value(param["Default"], loc)
-        if default is None or not default.known:
-            return unknown(f"parameter {name}", loc)
-        if (ptype.startswith("List<") or ptype == "CommaDelimitedList") and isinstance(
-            default.value, str
-        ):
-            default = V([V(p.strip(), loc) for p in default.value.split(",")], loc)
+        if isinstance(default.value, (list, dict)):
+            self.budget.items(len(default.value))
         # Keep the use site's location: that is where a reader looks.
         return _relocate(default, loc, (f"parameter {name} default",))
+
+    def default(self, name: str, param: dict, loc: Loc) -> V | None:
+        """A parameter's known default (lists split), resolved once; None if unknown."""
+        if name in self.defaults:
+            return self.defaults[name]
+        ptype = str(param.get("Type", ""))
+        if _EXTERNAL_PARAM.match(ptype) or "Default" not in param or name in self.resolving:
+            return None
+        self.resolving.append(name)
+        try:
+            default = self.value(param["Default"], loc)
+        finally:
+            self.resolving.pop()
+        if default is not None and not default.known:
+            default = None
+        if (
+            default is not None
+            and isinstance(default.value, str)
+            and (ptype.startswith("List<") or ptype == "CommaDelimitedList")
+        ):
+            self.budget.items(default.value.count(",") + 1)
+            default = V([V(p.strip(), loc) for p in default.value.split(",")], loc)
+        self.defaults[name] = default
+        return default
 
     def join(self, arg: Any, loc: Loc) -> V:
         if isinstance(arg, list) and len(arg) == 2 and isinstance(arg[0], str):
@@ -207,6 +245,7 @@ class Resolver:
                         continue
                     strs.append(str(p.value))
                     assumed.extend(p.assumed)
+                self.budget.chars(sum(map(len, strs)) + len(arg[0]) * len(strs))
                 joined = str(arg[0]).join(strs)
                 if not known:
                     return V(Unknown("Fn::Join of unknown parts", joined), loc)
@@ -231,7 +270,9 @@ class Resolver:
             assumed.extend(v.assumed)
             return str(v.value)
 
+        self.budget.chars(len(template))
         out = _SUB_VAR.sub(repl, template)
+        self.budget.chars(len(out))
         if failed:
             return V(Unknown(f"Fn::Sub of {', '.join(failed)}", out), loc)
         return V(out, loc, tuple(dict.fromkeys(assumed)))
@@ -248,12 +289,27 @@ class Resolver:
         return unknown("Fn::FindInMap", loc)
 
 
+def _index(v: V | None) -> int | None:
+    """A whole-number index (CloudFormation writes it as a number or a string)."""
+    x = v.value if v is not None else None
+    if isinstance(x, str) and x.strip().isdigit() and len(x) <= 18:
+        return int(x)
+    if isinstance(x, float) and x.is_integer():  # .inf and .nan are not
+        return int(x)
+    return x if isinstance(x, int) and not isinstance(x, bool) else None
+
+
 def _first(arg: Any) -> str:
-    return str(arg[0]) if isinstance(arg, list) and arg else "?"
+    return arg[0] if isinstance(arg, list) and arg and isinstance(arg[0], str) else "?"
 
 
 def _relocate(v: V, loc: Loc, assumed: tuple[str, ...]) -> V:
-    return rebuild(v, lambda n: V(n.value, loc, assumed + n.assumed))
+    inner = v.value
+    if isinstance(inner, list):
+        inner = [_relocate(x, loc, assumed) for x in inner]
+    elif isinstance(inner, dict):
+        inner = {k: _relocate(x, loc, assumed) for k, x in inner.items()}
+    return V(inner, loc, assumed + v.assumed)
 
 
 def is_template(tree: Any) -> bool:
@@ -263,21 +319,21 @@ def is_template(tree: Any) -> bool:
     return any(isinstance(r, dict) and isinstance(r.get("Type"), str) for r in res.values())
 
 
-def load(path: str) -> Loaded:
-    tree, problems = read_tree(path)
+def load(path: str, files: Files | None = None) -> Loaded:
+    tree, problems = read_tree(path, files or Files.for_paths([path]))
     if problems:
         return Loaded(None, problems)
     return from_tree(path, tree)
 
 
-def from_tree(path: str, tree: Any) -> Loaded:
+def from_tree(path: str, tree: Any, budget: Budget | None = None) -> Loaded:
     if not is_template(tree):
         return Loaded(None, [ParseProblem("no Resources section with typed resources", Loc(path))])
-    return Loaded(build(path, tree))
+    return Loaded(build(path, tree, budget))
 
 
-def build(path: str, tree: dict) -> m.Template:
-    rs = Resolver(path, tree)
+def build(path: str, tree: dict, budget: Budget | None = None) -> m.Template:
+    rs = Resolver(path, tree, budget)
     tpl = m.Template(kind=m.CFN, path=path, files=(path,))
     for lid, body in rs.resources.items():
         if not isinstance(body, dict):
@@ -306,11 +362,11 @@ def _collect_suppressions(tpl: m.Template, tree: dict) -> None:
     next top-level section starts) and `Metadata: {fargate-lint: {ignore: [...]}}`
     of the template and of each resource."""
     path = tpl.path
-    top = sorted((mark(k, path).line, str(k)) for k in tree)
+    top = sorted((mark(k, path).line, str(k)) for k in tree)  # keys may be ints: str()
     res_line = next((line for line, k in top if k == "Resources"), 0)
     section_end = next((line - 1 for line, _ in top if line > res_line), EVERYWHERE)
     resources = tree["Resources"]
-    starts = sorted((mark(lid, path).line, lid) for lid in resources)
+    starts = sorted(((mark(lid, path).line, lid) for lid in resources), key=lambda x: x[0])
     ends = [line - 1 for line, _ in starts[1:]] + [section_end]
     for (first, lid), last in zip(starts, ends, strict=True):
         tpl.spans.append(m.Span(path, first, last))

@@ -11,12 +11,17 @@ from __future__ import annotations
 
 import ipaddress
 import json
+import math
 import os
+import re
 from collections.abc import Callable
 from typing import Any
 
+from hcl2.utils import process_escape_sequences
 from lark import Token, Tree
 
+from linter.budget import Budget, TooComplex
+from linter.files import Files, Refused
 from linter.values import Loc, Ref, Unknown, V, plain, same, unknown
 
 _SKIP = {"new_line_or_comment"}
@@ -29,7 +34,13 @@ MAX_DEPTH = 200  # evaluation depth; deeper input is unknown rather than a crash
 
 
 def children(t: Tree) -> list[Any]:
-    """Meaningful children: no comments/newlines, no punctuation tokens."""
+    """Meaningful children: no comments/newlines, no punctuation tokens.
+
+    Kept on the node: `for` bodies and counted resources walk the same nodes often."""
+    try:
+        return t._fl_children
+    except AttributeError:
+        pass
     out = []
     for c in t.children:
         if isinstance(c, Tree):
@@ -37,6 +48,7 @@ def children(t: Tree) -> list[Any]:
                 out.append(c)
         elif isinstance(c, Token) and c.type not in _PUNCT:
             out.append(c)
+    t._fl_children = out
     return out
 
 
@@ -69,38 +81,64 @@ class Scope:
 
 
 class Evaluator:
-    """Evaluates expressions of one Terraform unit (a module directory)."""
+    """Evaluates expressions of one Terraform unit (a module directory).
 
-    def __init__(self, directory: str, file: str = "") -> None:
+    Reads go through `files` (confined to the repository), work is charged to
+    `budget`, and reads that were refused are noted for the report.
+    """
+
+    def __init__(
+        self,
+        directory: str,
+        file: str = "",
+        files: Files | None = None,
+        budget: Budget | None = None,
+    ) -> None:
         self.directory = directory
         self.file = file
+        self.files = files or Files.for_paths([directory])
+        self.budget = budget or Budget()
         # name -> thunk giving its value; filled by the Terraform reader.
         self.variables: dict[str, Callable[[], V]] = {}
         self.locals: dict[str, Callable[[], V]] = {}
         # "type.name" -> callable(attr_path) -> V, filled by the reader
         self.resources: dict[str, Callable[[Loc], V]] = {}
         self.depth = 0
+        self.notes: list[tuple[str, Loc]] = []  # (what was not read and why, where)
+        self.rendering: list[str] = []  # templatefile() paths being rendered (cycles)
 
     def loc(self, t: Any, file: str | None = None) -> Loc:
+        file = file or self.file
+        cached = getattr(t, "_fl_loc", None)
+        if cached is not None and cached.file == file:
+            return cached
         at = getattr(t, "meta", None) or t  # a tree's meta, or a token itself
-        return Loc(
-            file or self.file,
+        loc = Loc(
+            file,
             getattr(at, "line", None) or 1,
             getattr(at, "column", None) or 1,
             getattr(at, "end_line", None) or 0,
             getattr(at, "end_column", None) or 0,
         )
+        if isinstance(t, Tree):  # tokens are str subclasses with slots
+            t._fl_loc = loc
+        return loc
 
     # -- entry point -----------------------------------------------------------------
 
     def eval(self, t: Any, scope: Scope) -> V:
         self.depth += 1
         try:
+            self.budget.step()
             if self.depth > MAX_DEPTH:
                 return unknown("expression nested too deeply", self.loc(t))
             return self._eval(t, scope)
         except RecursionError:
             return unknown("expression nested too deeply", self.loc(t))
+        except TooComplex as exc:
+            if exc.loc is None:  # the innermost expression is where it ran out
+                exc.loc = self.loc(t)
+            raise
         finally:
             self.depth -= 1
 
@@ -122,7 +160,9 @@ class Evaluator:
         return self.eval(kids[0], scope)
 
     def _int_lit(self, t, scope, loc):
-        return V(int(str(t.children[0])), loc)
+        digits = str(t.children[0])
+        # Terraform numbers are big floats; a huge literal must not become a huge int.
+        return V(int(digits) if len(digits) <= 18 else float(digits), loc)
 
     def _float_lit(self, t, scope, loc):
         return V(float(str(t.children[0])), loc)
@@ -132,8 +172,6 @@ class Evaluator:
         return V({"true": True, "false": False, "null": None}[word], loc)
 
     def _string(self, t, scope, loc):
-        from hcl2.utils import process_escape_sequences
-
         parts: list[str] = []
         assumed: list[str] = []
         missing: list[str] = []
@@ -154,6 +192,7 @@ class Evaluator:
                 continue
             assumed.extend(v.assumed)
             parts.append(_to_str(v.value))
+        self.budget.chars(sum(map(len, parts)))
         if missing:
             return V(Unknown(f"interpolation of {missing[0]}", "".join(parts)), loc)
         return V("".join(parts), loc, tuple(dict.fromkeys(assumed)))
@@ -208,11 +247,15 @@ class Evaluator:
     # -- collections ----------------------------------------------------------------------
 
     def _tuple(self, t, scope, loc):
-        return V([self.eval(c, scope) for c in children(t)], loc)
+        kids = children(t)
+        self.budget.items(len(kids))
+        return V([self.eval(c, scope) for c in kids], loc)
 
     def _object(self, t, scope, loc):
         out: dict[str, V] = {}
-        for elem in children(t):
+        elems = children(t)
+        self.budget.items(len(elems))
+        for elem in elems:
             kids = children(elem)
             key_node, val_node = kids[0], kids[-1]
             key = self._object_key(key_node, scope)
@@ -264,8 +307,10 @@ class Evaluator:
         assumed = tuple(dict.fromkeys(left.assumed + right.assumed))
         try:
             result = _BINOPS[op](a, b)
-        except (TypeError, ValueError, ZeroDivisionError, KeyError):
+        except (TypeError, ValueError, ZeroDivisionError, KeyError, OverflowError):
             return unknown(f"operator {op}", loc)
+        if isinstance(result, int) and not isinstance(result, bool) and abs(result) > 2**53:
+            result = float(result)  # keep products of products from growing without end
         return V(result, loc, assumed)
 
     def _unary_op(self, t, scope, loc):
@@ -376,6 +421,7 @@ class Evaluator:
                 if v.value is None:
                     return V([], loc)
                 items = v.value if isinstance(v.value, list) else [v]
+                self.budget.items(len(items))
                 return V([self.apply(x, arg, loc) for x in items], loc, v.assumed)
             if kind == "attr":
                 v = _attr(v, arg, loc)
@@ -401,6 +447,7 @@ class Evaluator:
             if inner is None:
                 return unknown("for expression over unknown values", loc)
             out.append(self.eval(body, inner))
+        self.budget.items(len(out))
         return V(out, loc)
 
     def _for_object_expr(self, t, scope, loc):
@@ -415,6 +462,7 @@ class Evaluator:
             if not k.known or isinstance(k.value, (list, dict, Ref)):
                 return unknown("for expression with an unknown key", loc)
             out[_to_str(k.value)] = self.eval(val_node, inner)
+        self.budget.items(len(out))
         return V(out, loc)
 
     def _for_scopes(self, intro, cond, scope):
@@ -426,6 +474,7 @@ class Evaluator:
         if not coll.known or not isinstance(coll.value, (dict, list)):
             yield None
             return
+        self.budget.items(len(coll.value))
         if isinstance(coll.value, dict):
             pairs = [(V(k, coll.loc), v) for k, v in coll.value.items()]
         else:
@@ -464,6 +513,7 @@ class Evaluator:
             last = args.pop()
             if not last.known or not isinstance(last.value, list):
                 return unknown(f"{name}(...)", loc)
+            self.budget.items(len(last.value))
             args.extend(last.value)
         fn = FUNCTIONS.get(name)
         if fn is None:
@@ -477,18 +527,34 @@ class Evaluator:
             result = fn(self, args, loc)
         except (TypeError, ValueError, KeyError, IndexError, AttributeError, OverflowError):
             return unknown(f"{name}() on values it cannot take", loc)
+        except RecursionError:
+            return unknown(f"{name}() nested too deeply", loc)
         if isinstance(result, V):
             return result
+        self.budget.items(_size(result))
         assumed = tuple(dict.fromkeys(a for x in args for a in x.assumed))
         return wrap(result, loc, assumed)
 
-    def read_file(self, path_v: V, loc: Loc) -> tuple[str | None, str]:
-        full = os.path.normpath(os.path.join(self.directory, str(path_v.value)))
+    def read_file(self, path_v: V, loc: Loc, fn: str) -> tuple[str | None, str, str]:
+        """(content, full path, why not) of a file() or templatefile() argument.
+
+        Only files in the repository are read; a refused read is noted, never shown."""
+        if not isinstance(path_v.value, str):
+            return None, "", "its path is not a string"
+        full = os.path.normpath(os.path.join(self.directory, path_v.value))
         try:
-            with open(full, encoding="utf-8") as fh:
-                return fh.read(), full
-        except (OSError, UnicodeDecodeError):
-            return None, full
+            data = self.files.read_bytes(full)
+        except Refused as why:
+            self.notes.append((f"{fn}() of {path_v.value!r} not read: {why}", loc))
+            return None, full, f"it was not read ({why})"
+        except OSError:
+            return None, full, "it is not in scope"
+        if len(data) > self.budget.max_chars:
+            return None, full, "it is too large to evaluate"
+        try:
+            return data.decode("utf-8-sig"), full, ""
+        except UnicodeDecodeError:
+            return None, full, "it is not UTF-8 text"
 
 
 # -- helpers -------------------------------------------------------------------------------
@@ -522,12 +588,32 @@ def _attr(v: V, name: str, loc: Loc) -> V:
     return unknown(f"attribute {name}", loc)
 
 
+def whole(x: Any) -> int | None:
+    """A finite whole number (Terraform converts 2.0 to 2; a bool is not a number)."""
+    if isinstance(x, bool) or not isinstance(x, (int, float)):
+        return None
+    if isinstance(x, float) and not (math.isfinite(x) and x.is_integer()):
+        return None
+    return int(x)
+
+
+def _size(x: Any) -> int:
+    """How many elements a plain function result holds (what `wrap` will build)."""
+    if isinstance(x, list):
+        return len(x) + sum(_size(i) for i in x if isinstance(i, (list, dict)))
+    if isinstance(x, dict):
+        return len(x) + sum(_size(i) for i in x.values() if isinstance(i, (list, dict)))
+    return 0
+
+
 def _index(v: V, key: Any, loc: Loc) -> V:
     if isinstance(v.value, list):
-        try:
-            return v.value[int(key)]
-        except (ValueError, TypeError, IndexError):
+        if isinstance(key, str) and key.isascii() and key.isdigit() and len(key) <= 18:
+            key = int(key)  # Terraform converts "0" to the number a list index needs
+        i = whole(key)
+        if i is None or not 0 <= i < len(v.value):
             return unknown("index out of range", loc)
+        return v.value[i]
     if isinstance(v.value, dict):
         got = v.value.get(_to_str(key))
         return got if got is not None else unknown(f"key {key}", loc)
@@ -558,26 +644,41 @@ def wrap(x: Any, loc: Loc, assumed: tuple[str, ...] = ()) -> V:
 _BINOPS: dict[str, Callable[[Any, Any], Any]] = {
     "==": lambda a, b: a == b,
     "!=": lambda a, b: a != b,
-    "<": lambda a, b: a < b,
-    ">": lambda a, b: a > b,
-    "<=": lambda a, b: a <= b,
-    ">=": lambda a, b: a >= b,
+    "<": lambda a, b: _num(a) < _num(b),
+    ">": lambda a, b: _num(a) > _num(b),
+    "<=": lambda a, b: _num(a) <= _num(b),
+    ">=": lambda a, b: _num(a) >= _num(b),
     "+": lambda a, b: _num(a) + _num(b),
     "-": lambda a, b: _num(a) - _num(b),
     "*": lambda a, b: _num(a) * _num(b),
     "/": lambda a, b: _num(a) / _num(b),
     "%": lambda a, b: _num(a) % _num(b),
-    "&&": lambda a, b: bool(a) and bool(b),
-    "||": lambda a, b: bool(a) or bool(b),
+    "&&": lambda a, b: _bool(a) and _bool(b),
+    "||": lambda a, b: _bool(a) or _bool(b),
 }
 
 
-def _num(x):
-    if isinstance(x, bool):
+def _num(x: Any) -> int | float:
+    """A number as Terraform's arithmetic takes it: numbers and numeric strings only
+    (lists, maps and booleans raise TypeError, so `[1] * 10**8` is unknown, not built)."""
+    if isinstance(x, bool) or not isinstance(x, (int, float, str)):
         raise TypeError
     if isinstance(x, str):
-        return float(x) if "." in x else int(x)
+        if len(x) > 40:
+            raise ValueError
+        n = float(x) if any(c in x for c in ".eEnN") else int(x)
+        if not math.isfinite(n):
+            raise ValueError
+        return n
     return x
+
+
+def _bool(x: Any) -> bool:
+    if isinstance(x, bool):
+        return x
+    if x in ("true", "false"):
+        return x == "true"
+    raise TypeError
 
 
 def _list_of(v: V) -> list[V]:
@@ -594,12 +695,10 @@ _TOLERANT = {"concat", "flatten", "merge", "coalesce", "compact", "length", "jso
 
 
 def _concat(ev, args, loc):
-    out: list[V] = []
-    for a in args:
-        if not a.known or not isinstance(a.value, list):
-            return unknown("concat() of an unknown list", loc)
-        out.extend(a.value)
-    return V(out, loc)
+    if not all(a.known and isinstance(a.value, list) for a in args):
+        return unknown("concat() of an unknown list", loc)
+    ev.budget.items(sum(len(a.value) for a in args))
+    return V([x for a in args for x in a.value], loc)
 
 
 def _flatten(ev, args, loc):
@@ -609,6 +708,7 @@ def _flatten(ev, args, loc):
         if not v.known:
             return False
         if isinstance(v.value, list):
+            ev.budget.items(len(v.value))
             return all(walk(x) for x in v.value)
         out.append(v)
         return True
@@ -619,10 +719,11 @@ def _flatten(ev, args, loc):
 
 
 def _merge(ev, args, loc):
+    if not all(a.known and isinstance(a.value, dict) for a in args):
+        return unknown("merge() of an unknown map", loc)
+    ev.budget.items(sum(len(a.value) for a in args))
     out: dict[str, V] = {}
     for a in args:
-        if not a.known or not isinstance(a.value, dict):
-            return unknown("merge() of an unknown map", loc)
         out.update(a.value)
     return V(out, loc)
 
@@ -639,9 +740,10 @@ def _lookup(ev, args, loc):
 
 def _element(ev, args, loc):
     lst, i = args
-    if not lst.known or not i.known or not isinstance(lst.value, list) or not lst.value:
+    index = whole(i.value) if i.known else None
+    if not lst.known or not isinstance(lst.value, list) or not lst.value or index is None:
         return unknown("element()", loc)
-    return lst.value[int(i.value) % len(lst.value)]
+    return lst.value[index % len(lst.value)]
 
 
 def _length(ev, args, loc):
@@ -673,50 +775,176 @@ def _identity(ev, args, loc):
     return args[0]
 
 
+def _no_constants(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")  # Terraform's jsondecode rejects NaN and Infinity
+
+
 def _jsondecode(ev, args, loc):
-    return wrap(json.loads(args[0].value), loc)
+    data = json.loads(args[0].value, parse_constant=_no_constants)
+    ev.budget.items(_size(data))
+    return wrap(data, loc)
 
 
 def _file(ev, args, loc):
-    content, full = ev.read_file(args[0], loc)
+    content, full, why = ev.read_file(args[0], loc, "file")
     if content is None:
-        return unknown(f"file {args[0].value} is not in scope", loc)
+        return unknown(f"file {args[0].value}: {why}", loc)
+    ev.budget.chars(len(content))
     if content.lstrip().startswith(("[", "{")) and full.endswith(".json"):
         from linter.sources.taskdef import json_value
 
-        located = json_value(
-            content, os.path.relpath(full) if not os.path.isabs(ev.directory) else full
-        )
+        located = json_value(content, full)
         if located is not None:
             return located
     return V(content, loc)
 
 
 def _templatefile(ev, args, loc):
-    content, _ = ev.read_file(args[0], loc)
+    content, full, why = ev.read_file(args[0], loc, "templatefile")
     if content is None:
-        return unknown(f"template {args[0].value} is not in scope", loc)
+        return unknown(f"template {args[0].value}: {why}", loc)
+    if full in ev.rendering:  # Terraform rejects a template that renders itself
+        return unknown(f"template {args[0].value} renders itself", loc)
     variables = args[1] if len(args) > 1 else V({}, loc)
     if not variables.known or not isinstance(variables.value, dict):
         return unknown("templatefile() with unknown variables", loc)
-    return ev.template(content, Scope(dict(variables.value)), loc)
+    ev.budget.chars(len(content))
+    ev.rendering.append(full)
+    try:
+        return ev.template(content, Scope(dict(variables.value)), loc)
+    finally:
+        ev.rendering.pop()
+
+
+# One verb of Go's fmt as Terraform's format() takes it: flags, width, precision, verb.
+_VERB = re.compile(r"%(?:\[\d+\])?([-+# 0]*)(\d*|\*)(?:\.(\d*|\*))?([a-zA-Z%])")
 
 
 def _format(ev, args, loc):
-    fmt = str(args[0].value)
+    """%s, %d, %v, %q and %% with flags and widths; other verbs are unknown."""
+    fmt = args[0].value
     values = [plain(a) for a in args[1:]]
-    if not all(_is_pure(x) and not isinstance(x, (list, dict)) for x in values):
+    if not isinstance(fmt, str) or not all(
+        _is_pure(x) and not isinstance(x, (list, dict)) for x in values
+    ):
         raise TypeError
-    # %s, %d and %v cover what templates use; anything else raises and is unknown.
-    return fmt.replace("%d", "%s").replace("%v", "%s") % tuple(_to_str(x) for x in values)
+    pending = list(values)
+    out: list[str] = []
+    pos = 0
+    for mt in _VERB.finditer(fmt):
+        out.append(fmt[pos : mt.start()])
+        pos = mt.end()
+        flags, width, _, verb = mt.groups()
+        if verb == "%":
+            out.append("%")
+            continue
+        if verb not in "sdvq" or width == "*" or not pending:
+            raise ValueError
+        text = json.dumps(_to_str(pending.pop(0))) if verb == "q" else _to_str(pending.pop(0))
+        pad = int(width) - len(text) if width and len(width) <= 9 else 0
+        if width and len(width) > 9:
+            raise ValueError
+        ev.budget.chars(sum(map(len, out)) + len(text) + max(pad, 0))
+        if pad > 0:
+            fill = "0" if "0" in flags and "-" not in flags and verb == "d" else " "
+            text = text + " " * pad if "-" in flags else fill * pad + text
+        out.append(text)
+    out.append(fmt[pos:])
+    ev.budget.chars(sum(map(len, out)))
+    return "".join(out)
 
 
 def _cidrsubnet(ev, args, loc):
+    """Computed, not enumerated: the netnum-th subnet `newbits` longer than the prefix."""
     net = ipaddress.ip_network(str(args[0].value), strict=False)
-    bits, num = int(args[1].value), int(args[2].value)
-    if bits > 16:  # enumerating more subnets than that is not worth it here
+    bits, num = whole(args[1].value), whole(args[2].value)
+    if bits is None or num is None or bits < 0 or num < 0:
         raise ValueError
-    return str(list(net.subnets(prefixlen_diff=bits))[num])
+    prefix = net.prefixlen + bits
+    if prefix > net.max_prefixlen or num >= 2**bits:
+        raise ValueError  # Terraform rejects both
+    first = int(net.network_address) + (num << (net.max_prefixlen - prefix))
+    return str(ipaddress.ip_network((first, prefix)))
+
+
+def _range(ev, args, loc):
+    """As go-cty's range: the step defaults to -1 when the end is below the start."""
+    nums = [_num(plain(a)) for a in args]
+    if not 1 <= len(nums) <= 3 or not all(math.isfinite(x) for x in nums):
+        raise ValueError
+    start, end = (0, nums[0]) if len(nums) == 1 else (nums[0], nums[1])
+    step = nums[2] if len(nums) == 3 else (-1 if end < start else 1)
+    if step == 0 or (step < 0 and end > start) or (step > 0 and end < start):
+        raise ValueError  # Terraform rejects these
+    count = max(0, math.ceil((end - start) / step))
+    if count > RANGE_LIMIT:  # Terraform's own limit
+        return unknown(f"range() of more than {RANGE_LIMIT} values, which Terraform rejects", loc)
+    values = [start + i * step for i in range(count)]
+    return [int(x) if isinstance(x, float) and x.is_integer() else x for x in values]
+
+
+RANGE_LIMIT = 1024
+
+
+def _join(ev, args, loc):
+    sep, items = plain(args[0]), plain(args[1])
+    if not isinstance(sep, str) or not isinstance(items, list):
+        raise TypeError
+    if not all(_is_pure(x) and not isinstance(x, (list, dict)) for x in items):
+        return unknown("join() of unknown values", loc)
+    parts = [_to_str(x) for x in items]
+    ev.budget.chars(sum(map(len, parts)) + len(sep) * max(len(parts) - 1, 0))
+    return sep.join(parts)
+
+
+def _split(ev, args, loc):
+    sep, text = plain(args[0]), plain(args[1])
+    if not isinstance(sep, str) or not isinstance(text, str):
+        raise TypeError
+    if sep == "":
+        ev.budget.items(len(text))
+        return list(text)
+    ev.budget.items(text.count(sep) + 1)
+    return text.split(sep)
+
+
+def _replace(ev, args, loc):
+    text, old, new = (plain(a) for a in args)
+    if not all(isinstance(x, str) for x in (text, old, new)):
+        raise TypeError
+    if len(old) > 1 and old.startswith("/") and old.endswith("/"):
+        return unknown("replace() with a regular expression", loc)
+    hits = len(text) + 1 if old == "" else text.count(old)
+    ev.budget.chars(len(text) + hits * max(len(new) - len(old), 0))
+    return text.replace(old, new)
+
+
+def _canonical(x: Any) -> str:
+    return json.dumps(x, sort_keys=True, default=str)
+
+
+def _distinct(ev, args, loc):
+    items = plain(args[0])
+    if not isinstance(items, list) or not _is_pure(items):
+        raise TypeError
+    seen: set[str] = set()
+    out = []
+    for x in items:  # hashing a canonical form keeps it linear
+        key = _canonical(x)
+        if key not in seen:
+            seen.add(key)
+            out.append(x)
+    return out
+
+
+def _slice(ev, args, loc):
+    items, a, b = (plain(x) for x in args)
+    first, last = whole(a), whole(b)
+    if not isinstance(items, list) or first is None or last is None:
+        raise TypeError
+    if not 0 <= first <= last <= len(items):
+        raise IndexError  # Terraform rejects indices outside the list
+    return items[first:last]
 
 
 def _is_pure(x: Any) -> bool:
@@ -736,6 +964,25 @@ def _plain_args(fn):
         return fn(*values)
 
     return run
+
+
+def _str_fn(fn: Callable[[str], str]):
+    """A string function of one string: its result is charged before it is kept."""
+
+    def run(ev, args, loc):
+        text = plain(args[0])
+        if not isinstance(text, str):
+            raise TypeError
+        ev.budget.chars(len(text))
+        return fn(text)
+
+    return run
+
+
+def _tobool(x: Any) -> bool:
+    if isinstance(x, bool):
+        return x
+    return {"true": True, "false": False}[x]
 
 
 FUNCTIONS: dict[str, Callable[[Evaluator, list[V], Loc], Any]] = {
@@ -759,25 +1006,27 @@ FUNCTIONS: dict[str, Callable[[Evaluator, list[V], Loc], Any]] = {
     "templatefile": _templatefile,
     "format": _format,
     "cidrsubnet": _cidrsubnet,
-    "tostring": _plain_args(lambda x: _to_str(x)),
-    "tonumber": _plain_args(lambda x: _num(x)),
-    "tobool": _plain_args(lambda x: {"true": True, "false": False}[_to_str(x)]),
-    "lower": _plain_args(lambda s: s.lower()),
-    "upper": _plain_args(lambda s: s.upper()),
-    "join": _plain_args(lambda sep, xs: sep.join(_to_str(x) for x in xs)),
-    "split": _plain_args(lambda sep, s: s.split(sep)),
-    "replace": _plain_args(lambda s, a, b: s.replace(a, b)),
-    "trimspace": _plain_args(lambda s: s.strip()),
-    "range": _plain_args(lambda *a: list(range(*[int(x) for x in a]))),
+    "tostring": _plain_args(
+        lambda x: _to_str(x) if not isinstance(x, (list, dict)) else _no_constants("a list")
+    ),
+    "tonumber": _plain_args(_num),
+    "tobool": _plain_args(_tobool),
+    "lower": _str_fn(str.lower),
+    "upper": _str_fn(str.upper),
+    "join": _join,
+    "split": _split,
+    "replace": _replace,
+    "trimspace": _str_fn(str.strip),
+    "range": _range,
     "keys": _plain_args(lambda m: sorted(m)),
     "values": _plain_args(lambda m: [m[k] for k in sorted(m)]),
     "contains": _plain_args(lambda xs, x: x in xs),
-    "distinct": _plain_args(lambda xs: [x for i, x in enumerate(xs) if x not in xs[:i]]),
-    "min": _plain_args(min),
-    "max": _plain_args(max),
-    "slice": _plain_args(lambda xs, a, b: xs[int(a) : int(b)]),
-    "zipmap": _plain_args(lambda ks, vs: dict(zip(ks, vs, strict=True))),
+    "distinct": _distinct,
+    "min": _plain_args(lambda *xs: min(_num(x) for x in xs)),
+    "max": _plain_args(lambda *xs: max(_num(x) for x in xs)),
+    "slice": _slice,
+    "zipmap": _plain_args(lambda ks, vs: dict(zip(map(_to_str, ks), vs, strict=True))),
     "index": _plain_args(lambda xs, x: xs.index(x)),
     "one": _plain_args(lambda xs: xs[0] if len(xs) == 1 else None),
-    "abs": _plain_args(abs),
+    "abs": _plain_args(lambda x: abs(_num(x))),
 }

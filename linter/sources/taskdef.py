@@ -3,9 +3,11 @@ describe-task-definition output (`{"taskDefinition": {...}}`)."""
 
 from __future__ import annotations
 
+import os
 import re
 
 from linter import model as m
+from linter.files import Files
 from linter.sources import Loaded, ParseProblem, read_tree
 from linter.sources.cloudformation import decode, mark
 from linter.sources.containers import containers, key
@@ -54,8 +56,8 @@ def is_taskdef(tree) -> bool:
     return isinstance(tree.get("containerDefinitions"), list)
 
 
-def load(path: str) -> Loaded:
-    tree, problems = read_tree(path)
+def load(path: str, files: Files | None = None) -> Loaded:
+    tree, problems = read_tree(path, files or Files.for_paths([path]))
     if problems:
         return Loaded(None, problems)
     return from_tree(path, tree)
@@ -70,7 +72,9 @@ def from_tree(path: str, tree) -> Loaded:
     ):
         root = root.get("taskDefinition")
     family = root.get("family")
-    name = family.value if family is not None and isinstance(family.value, str) else path
+    # Without a family, the file names it (its base name: the same from any directory).
+    name = family.value if family is not None and isinstance(family.value, str) else None
+    name = name or os.path.basename(path)
     defs = key(root, "containerDefinitions")
     tpl = m.Template(kind=m.TASKDEF, path=path, files=(path,))
     tpl.add(

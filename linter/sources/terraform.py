@@ -15,29 +15,54 @@ from collections.abc import Callable
 from typing import Any
 
 from linter import model as m
+from linter.budget import Budget
+from linter.files import Files
 from linter.sources import Loaded, ParseProblem, read_text
 from linter.sources.common import attach_standalone_rules
 from linter.sources.containers import containers
-from linter.sources.hcl_eval import RESOURCE_KEY, Evaluator, Scope, children, name_of, wrap
+from linter.sources.hcl_eval import (
+    RESOURCE_KEY,
+    Evaluator,
+    Scope,
+    children,
+    name_of,
+    whole,
+    wrap,
+)
 from linter.values import Loc, Ref, V, rebuild, ref_ids, unknown
 
 MAX_INSTANCES = 1000  # count/for_each larger than this is treated as unknown
 
 
 def tf_files(directory: str) -> list[str]:
-    return sorted(glob.glob(os.path.join(glob.escape(directory), "*.tf")))
+    """The configuration files of a directory: HCL (`*.tf`) and JSON (`*.tf.json`)."""
+    pattern = os.path.join(glob.escape(directory), "*.tf")
+    return sorted(glob.glob(pattern) + glob.glob(pattern + ".json"))
 
 
-def parse(path: str) -> tuple[Any, ParseProblem | None]:
-    text, problem = read_text(path)
+def tfvars_files(directory: str) -> list[str]:
+    """The variable files terraform reads by itself, in its order."""
+    auto = sorted(glob.glob(os.path.join(glob.escape(directory), "*.auto.tfvars")))
+    named = os.path.join(directory, "terraform.tfvars")
+    return ([named] if os.path.lexists(named) else []) + auto
+
+
+def parse(path: str, files: Files) -> tuple[Any, ParseProblem | None]:
+    text, problem = read_text(path, files)
     if problem:
-        return None, problem
+        # A file we may not read could hold what a verdict needs: the directory is blind.
+        return None, dataclasses.replace(problem, severity="error")
     from lark.exceptions import LarkError, UnexpectedInput
 
     from linter.sources.hcl_parse import parse_hcl
+    from linter.sources.tf_json import TfJsonError, parse_tf_json
 
     try:
+        if path.endswith(".tf.json"):
+            return parse_tf_json(text, path), None
         return parse_hcl(text), None
+    except TfJsonError as exc:
+        return None, ParseProblem(str(exc), Loc(path, exc.line, exc.column))
     except UnexpectedInput as exc:
         first = str(exc).strip().splitlines()[0]
         return None, ParseProblem(
@@ -66,13 +91,13 @@ def body_items(body: Any) -> list[Any]:
 class Unit:
     """The evaluation state of one Terraform directory."""
 
-    def __init__(self, directory: str, blocks: list[Block]):
+    def __init__(self, directory: str, blocks: list[Block], ev: Evaluator, tfvars: list):
         self.directory = directory
-        self.ev = Evaluator(directory)
+        self.ev = ev
         self.blocks = blocks
         self.memo: dict[str, V] = {}
         self.busy: set[str] = set()
-        self.tfvars = self._tfvars()
+        self.tfvars = self._tfvars(tfvars)
         for b in blocks:
             if b.kind == "variable" and b.labels:
                 self.ev.variables[b.labels[0]] = self._var_thunk(b)
@@ -85,16 +110,9 @@ class Unit:
                 addr = ".".join(b.labels)
                 self.ev.resources[addr] = self._resource_thunk(addr, b)
 
-    def _tfvars(self) -> dict[str, V]:
+    def _tfvars(self, parsed: list[tuple[str, Any]]) -> dict[str, V]:
         out: dict[str, V] = {}
-        paths = [os.path.join(self.directory, "terraform.tfvars")]
-        paths += sorted(glob.glob(os.path.join(glob.escape(self.directory), "*.auto.tfvars")))
-        for path in paths:
-            if not os.path.isfile(path):
-                continue
-            tree, problem = parse(path)
-            if problem:
-                continue
+        for path, tree in parsed:
             for attr in body_items(children(tree)[0]):
                 if attr.data == "attribute":
                     name = name_of(children(attr)[0])
@@ -162,8 +180,9 @@ class Unit:
             prev = out.get(kind)
             if prev is not None and isinstance(prev.value, list):
                 prev.value.append(block)
-            else:
+            elif prev is None:
                 out[kind] = V([block], iloc)
+            # else: a `dynamic` block of this kind came first; the whole set stays unknown
         return V(out, loc)
 
     def _resource_thunk(self, addr: str, b: Block) -> Callable[[Loc], V]:
@@ -183,16 +202,21 @@ class Unit:
         count_node, each_node = self.meta_arg(b, "count"), self.meta_arg(b, "for_each")
         if count_node is not None:
             n = self.eval_in(count_node, b.file, Scope())
-            if not n.known or not isinstance(n.value, (int, float)) or n.value > MAX_INSTANCES:
+            count = whole(n.value) if n.known else None
+            if count is None or not 0 <= count <= MAX_INSTANCES:
                 return unknown(f"count of {addr}", b.loc)
             items = []
-            for i in range(int(n.value)):
+            for i in range(count):
                 scope = Scope({"count": V({"index": V(i, b.loc)}, b.loc)})
                 items.append(self.instance(f"{addr}[{i}]", b, scope, n.assumed))
             return V(items, b.loc, n.assumed)
         if each_node is not None:
             coll = self.eval_in(each_node, b.file, Scope())
-            if not coll.known or len(coll.value or ()) > MAX_INSTANCES:
+            if (
+                not coll.known
+                or not isinstance(coll.value, (dict, list))
+                or len(coll.value) > MAX_INSTANCES
+            ):
                 return unknown(f"for_each of {addr}", b.loc)
             if isinstance(coll.value, dict):
                 pairs = list(coll.value.items())
@@ -220,28 +244,29 @@ def _assume(v: V, why: str) -> V:
     return rebuild(v, lambda n: V(n.value, n.loc, (*n.assumed, why)))
 
 
-def load(directory: str) -> Loaded:
-    files = tf_files(directory)
+def load(directory: str, files: Files | None = None, budget: Budget | None = None) -> Loaded:
+    files = files or Files.for_paths([directory])
+    sources = tf_files(directory)
     problems: list[ParseProblem] = []
-    trees = []
-    for path in files:
-        tree, problem = parse(path)
+    trees, tfvars = [], []
+    for path in sources + tfvars_files(directory):
+        tree, problem = parse(path, files)
         if problem:
             problems.append(problem)
         else:
-            trees.append((path, tree))
+            (trees if path in sources else tfvars).append((path, tree))
     if problems:
         # A missing file could hide the NAT or rule a verdict needs: analyse nothing.
         return Loaded(None, problems)
-    ev = Evaluator(directory)
+    ev = Evaluator(directory, files=files, budget=budget)
     blocks = [
         Block(t, path, ev)
         for path, tree in trees
         for t in children(children(tree)[0])
         if t.data == "block"
     ]
-    unit = Unit(directory, blocks)
-    tpl = m.Template(kind=m.TERRAFORM, path=directory, files=tuple(files))
+    unit = Unit(directory, blocks, ev, tfvars)
+    tpl = m.Template(kind=m.TERRAFORM, path=directory, files=tuple(sources))
     for b in blocks:
         if b.kind in ("resource", "data", "module"):
             tpl.spans.append(m.Span(b.file, b.loc.line, b.loc.end_line or b.loc.line))
@@ -251,7 +276,8 @@ def load(directory: str) -> Loaded:
             _collect_output(unit, tpl, b)
     fold_associations(tpl)
     attach_standalone_rules(tpl)
-    return Loaded(tpl)
+    notes = [ParseProblem(what, loc, syntax=False, severity="info") for what, loc in ev.notes]
+    return Loaded(tpl, notes)
 
 
 def _collect_output(unit: Unit, tpl: m.Template, b: Block) -> None:

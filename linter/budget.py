@@ -1,0 +1,63 @@
+"""A work budget per unit, shared by the CloudFormation and Terraform evaluators.
+
+A few lines of template can ask for unbounded work: `range(1e11)`, nested `for`
+expressions, `replace(s, "", s)`, `Fn::Join` over YAML aliases. Every evaluation
+step, and the size of every string or collection evaluation builds, is charged
+here *before* it is built; running out ends the unit with an FG000 "too complex
+to evaluate" finding instead of a hang or an exhausted machine. The limits sit
+far above any real template: the generated 5,000-resource Terraform directory
+takes 48,000 steps and 7,000 cells, the largest corpus unit 1,100 steps. At
+about 4 µs a step, a unit that exhausts the budget ends within seconds.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from linter.values import Loc
+
+MAX_STEPS = 1_000_000  # evaluation steps per unit: a few seconds of work
+MAX_CELLS = 1_000_000  # collection elements (and characters / 16) built per unit
+MAX_ITEMS = 100_000  # elements of one collection
+MAX_CHARS = 2_000_000  # characters of one string
+
+
+class TooComplex(Exception):
+    """The unit needs more work than the budget allows; `loc` is set where it ran out."""
+
+    def __init__(self, what: str, loc: Loc | None = None) -> None:
+        super().__init__(what)
+        self.what = what
+        self.loc = loc
+
+
+@dataclass
+class Budget:
+    steps: int = MAX_STEPS
+    cells: int = MAX_CELLS
+    max_items: int = MAX_ITEMS
+    max_chars: int = MAX_CHARS
+    used_steps: int = 0
+    used_cells: int = 0
+
+    def step(self) -> None:
+        self.used_steps += 1
+        if self.used_steps > self.steps:
+            raise TooComplex(f"it takes more than {self.steps:,} evaluation steps")
+
+    def items(self, n: int) -> None:
+        """Before building a collection of `n` elements."""
+        if n > self.max_items:
+            raise TooComplex(f"a collection of {n:,} elements (the limit is {self.max_items:,})")
+        self._charge(n)
+
+    def chars(self, n: int) -> None:
+        """Before building a string of `n` characters."""
+        if n > self.max_chars:
+            raise TooComplex(f"a string of {n:,} characters (the limit is {self.max_chars:,})")
+        self._charge(n // 16)
+
+    def _charge(self, cells: int) -> None:
+        self.used_cells += cells
+        if self.used_cells > self.cells:
+            raise TooComplex("it builds too many values")
