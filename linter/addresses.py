@@ -8,8 +8,11 @@ read). Rules may conclude "blocked" only from NO.
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 from dataclasses import dataclass
+
+from linter.budget import spend
 
 YES, NO, UNKNOWN = "yes", "no", "unknown"
 
@@ -32,6 +35,7 @@ class Peer:
     groups: frozenset[str] | None = frozenset()
 
 
+@functools.lru_cache(maxsize=4096)  # the same few CIDRs are compared over and over
 def network(cidr: str | None) -> ipaddress.IPv4Network | ipaddress.IPv6Network | None:
     if not cidr:
         return None
@@ -43,6 +47,7 @@ def network(cidr: str | None) -> ipaddress.IPv4Network | ipaddress.IPv6Network |
 
 def covers(cidr: str | None, peer: Peer) -> str:
     """Whether the IPv4 range `cidr` (None: unknown) covers all of the peer's addresses."""
+    spend(1 + len(peer.cidrs or ()))
     net = network(cidr)
     if net is None:
         return UNKNOWN

@@ -12,6 +12,9 @@ about 4 µs a step, a unit that exhausts the budget ends within seconds.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 from linter.values import Loc
@@ -20,6 +23,9 @@ MAX_STEPS = 1_000_000  # evaluation steps per unit: a few seconds of work
 MAX_CELLS = 1_000_000  # collection elements (and characters / 16) built per unit
 MAX_ITEMS = 100_000  # elements of one collection
 MAX_CHARS = 2_000_000  # characters of one string
+# Rule work (SG rules, NACL entries and CIDRs compared) per unit: placements x subnets x
+# groups can multiply. The 5,000-resource benchmark takes about 25,000.
+MAX_CHECKS = 1_000_000
 
 
 class TooComplex(Exception):
@@ -37,8 +43,10 @@ class Budget:
     cells: int = MAX_CELLS
     max_items: int = MAX_ITEMS
     max_chars: int = MAX_CHARS
+    checks: int = MAX_CHECKS
     used_steps: int = 0
     used_cells: int = 0
+    used_checks: int = 0
 
     def step(self) -> None:
         self.used_steps += 1
@@ -61,3 +69,29 @@ class Budget:
         self.used_cells += cells
         if self.used_cells > self.cells:
             raise TooComplex("it builds too many values")
+
+    def check(self, n: int) -> None:
+        self.used_checks += n
+        if self.used_checks > self.checks:
+            raise TooComplex(f"checking it takes more than {self.checks:,} comparisons")
+
+
+# The unit whose rules are running. The network analysis is many small pure functions;
+# they charge the unit's budget through this rather than carry it in every signature.
+_ACTIVE: ContextVar[Budget | None] = ContextVar("fargate_lint_budget", default=None)
+
+
+@contextmanager
+def active(budget: Budget) -> Iterator[None]:
+    token = _ACTIVE.set(budget)
+    try:
+        yield
+    finally:
+        _ACTIVE.reset(token)
+
+
+def spend(n: int = 1) -> None:
+    """Charge `n` comparisons of rule work to the unit being checked, if any."""
+    budget = _ACTIVE.get()
+    if budget is not None:
+        budget.check(n)

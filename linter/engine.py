@@ -7,7 +7,7 @@ import traceback
 from collections import Counter
 from dataclasses import dataclass, field, replace
 
-from linter import baseline, suppress
+from linter import baseline, budget, suppress
 from linter import model as m
 from linter.budget import Budget, TooComplex
 from linter.config import PathFilter
@@ -43,11 +43,11 @@ class Result:
     baselined: int = 0  # findings left out because the baseline records them
 
 
-def load_unit(unit: Unit, files: Files) -> Loaded:
+def load_unit(unit: Unit, files: Files, budget: Budget | None = None) -> Loaded:
     """The unit's model, or the problems that stop it; a unit that needs more work than
     its budget allows ends with one FG000 at the expression where it ran out."""
     try:
-        return _load(unit, files, Budget())
+        return _load(unit, files, budget or Budget())
     except TooComplex as exc:
         return Loaded(
             None, [ParseProblem(f"too complex to evaluate: {exc.what}", exc.loc or Loc(unit.path))]
@@ -101,22 +101,32 @@ def lint_unit(unit: Unit, rules: dict, result: Result, files: Files) -> list[Fin
     from linter.rules import RULES, FG000_unparseable_input
 
     out: list[Finding] = []
+    work = Budget()  # one per unit: evaluating it, then checking it
     try:
-        loaded = load_unit(unit, files)
+        loaded = load_unit(unit, files, work)
     except Exception as exc:  # a reader bug must not lose the other files
         result.internal_errors += 1
         return [_internal(f"the reader for {unit.path}", Loc(unit.path), exc)]
-    if "FG000" in rules:
-        out.extend(FG000_unparseable_input.from_problem(p) for p in loaded.problems)
+    problems = list(loaded.problems)
     tpl = loaded.template
+    ran = {"FG000", "FG100"} & set(rules)  # what suppressions can be judged against
     if tpl is not None:
         ctx = Context(tpl)
         for rule_id, module in rules.items():
             try:
-                out.extend(module.check(ctx))
+                with budget.active(work):
+                    out.extend(module.check(ctx))
+                ran.add(rule_id)
+            except TooComplex as exc:
+                # The findings so far stand; the rules left would run out as well.
+                where = Loc(tpl.files[0]) if tpl.files else Loc(unit.path)
+                problems.append(ParseProblem(f"too complex to check: {exc.what}", where))
+                break
             except Exception as exc:
                 result.internal_errors += 1
                 out.append(_internal(f"rule {rule_id}", Loc(unit.path), exc))
+    if "FG000" in rules:
+        out.extend(FG000_unparseable_input.from_problem(p) for p in problems)
     # A named file that turned out not to be ours (package.json) is no report's business.
     reported = unit_files(unit, tpl) if tpl is not None or loaded.problems else []
     spans = tpl.spans if tpl is not None else []
@@ -124,9 +134,9 @@ def lint_unit(unit: Unit, rules: dict, result: Result, files: Files) -> list[Fin
     for path in reported:
         if not path.endswith(".json"):  # JSON has no comments: a string is not one
             ignores += suppress.comment_ignores(path, spans, files)
-    # A file no rule could read: only suppressions of FG000 itself can be judged.
-    judged = set(rules) if tpl is not None else set(rules) & {"FG000", "FG100"}
-    out, hidden, stale = suppress.apply(out, ignores, judged, set(RULES))
+    # A suppression of a rule that did not run to the end (a file no rule could read, a
+    # crash, a unit too complex) cannot be judged unused.
+    out, hidden, stale = suppress.apply(out, ignores, ran, set(RULES))
     out += stale
     if unit.only is not None:
         # A changed file's findings, and those whose explanation passes through it:

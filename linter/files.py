@@ -55,6 +55,7 @@ class Files:
     max_bytes: int = MAX_BYTES
     _real_root: str = field(init=False, repr=False)
     _cache: dict[str, bytes] = field(default_factory=dict, init=False, repr=False)
+    _names: dict[str, str] = field(default_factory=dict, init=False, repr=False)
 
     def __post_init__(self) -> None:
         self.root = os.path.abspath(self.root)
@@ -136,12 +137,12 @@ class Files:
 
     def rel(self, path: str) -> str:
         """A path as reports name it: relative to the root, with slashes."""
-        if not path:
-            return path
-        rel = os.path.relpath(os.path.abspath(path), self.root)
-        if rel.startswith(os.pardir):
-            rel = os.path.relpath(os.path.realpath(path), self._real_root)
-        return rel.replace(os.sep, "/")
+        if path not in self._names:  # every step of every finding names a file
+            rel = os.path.relpath(os.path.abspath(path), self.root) if path else path
+            if rel.startswith(os.pardir):
+                rel = os.path.relpath(os.path.realpath(path), self._real_root)
+            self._names[path] = rel.replace(os.sep, "/")
+        return self._names[path]
 
 
 def lines(text: str) -> list[str]:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from linter import model as m
 from linter.addresses import NO, UNKNOWN, YES, Peer, covers
+from linter.budget import spend
 from linter.values import integer, shape, text
 
 # The response to a task's outbound connection arrives on the task's own source
@@ -48,6 +49,7 @@ def _ports(entry: m.NaclEntry) -> tuple[int, int] | None:
 
 
 def _matches(entry: m.NaclEntry, port: int, peer: Peer) -> str:
+    spend()
     proto = _protocol_matches(entry)
     if proto == NO:
         return NO
@@ -132,6 +134,7 @@ def decide(
 
 def allows_anything(entries: list[m.NaclEntry], egress: bool) -> bool:
     """Whether any entry in that direction could allow something."""
+    spend(len(entries))
     return any(
         e.egress == egress and (text(e.action) or "allow").lower() != "deny" for e in entries
     )

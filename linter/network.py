@@ -17,6 +17,7 @@ from functools import cached_property
 
 from linter import model as m
 from linter.addresses import NO, UNKNOWN, YES, Peer
+from linter.budget import spend
 from linter.findings import Step
 from linter.secgroups import SgVerdict, admits
 from linter.values import V, assumptions, is_unknown, ref_id, shape, text, truth
@@ -59,6 +60,8 @@ class Network:
 
     def __init__(self, tpl: m.Template):
         self.tpl = tpl
+        # reach.endpoint_peer by (endpoint, service): asked for every placement and subnet
+        self.peers: dict[tuple[str, str], Peer] = {}
         self.assoc_by_subnet: dict[str, list[m.RouteTableAssociation]] = defaultdict(list)
         for a in tpl.of(m.RouteTableAssociation):
             sid = ref_id(a.subnet)
@@ -377,6 +380,7 @@ class Network:
         self, svc: m.Service, subnet: m.Subnet, launch: str, mode: str | None
     ) -> tuple[Fact, DefaultRoute]:
         """InternetEgress4(P, s) of §0.4."""
+        spend(2)
         d = self.default_route(subnet)
         if d.kind == NONE:
             return Fact(NO, d.steps, d.assumed, "no default route"), d
@@ -471,6 +475,7 @@ class Network:
     ) -> tuple[list[m.NaclEntry] | None, m.NetworkAcl | None, tuple[Step, ...], tuple[str, ...]]:
         """(entries, acl, steps, assumptions) of the subnet's NACL. Entries are None when
         unknown; [] with acl None means the VPC's default NACL, which allows everything."""
+        spend()
         if self.nacls_unplaced:
             return None, None, (), ()
         found = self.nacl_by_subnet.get(subnet.id, [])

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 from linter import model as m
 from linter.addresses import NO, UNKNOWN, YES, Peer
+from linter.budget import spend
 from linter.findings import Step
 from linter.network import Fact, Network
 from linter.values import Loc, V, ref_id, shape, text, truth
@@ -151,6 +152,15 @@ def private_dns(ep: m.VpcEndpoint) -> bool | None:
 
 
 def endpoint_peer(net: Network, ep: m.VpcEndpoint, service: str) -> Peer:
+    """Who answers on the endpoint's ENIs: computed once per endpoint and service."""
+    key = (ep.id, service)
+    if key not in net.peers:
+        net.peers[key] = _endpoint_peer(net, ep, service)
+    return net.peers[key]
+
+
+def _endpoint_peer(net: Network, ep: m.VpcEndpoint, service: str) -> Peer:
+    spend(len(list(ep.subnets.items())) if ep.subnets is not None else 1)
     cidrs: tuple[str, ...] | None = None
     if ep.subnets is not None and ep.subnets.known:
         subnets = [net.tpl.deref(v, m.Subnet) for v in ep.subnets.items()]
@@ -199,6 +209,7 @@ def analyse(net: Network, svc: m.Service, td: m.TaskDefinition | None, launch, m
 def _serve(
     net: Network, vpc: m.Vpc | None, subnet: m.Subnet, need: Need, egress: Fact, only: bool
 ) -> tuple[Flow | None, Gap | None]:
+    spend(4)  # weighed as the comparisons it costs in time
     if need.service == INTERNET:
         if egress.answer == YES:
             return Flow(need, VIA_INTERNET, INTERNET_PEER, steps=egress.steps), None

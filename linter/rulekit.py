@@ -224,6 +224,10 @@ class NaclBlock:
 
 
 def _nacl_blocks(ctx: Context) -> Iterator[NaclBlock]:
+    # A verdict depends on the NACL, the direction and the peer (a peer's label names it):
+    # placements that share subnets and endpoints ask the same questions.
+    verdicts: dict[tuple[str, bool, str], NaclVerdict] = {}
+    subnets_of: dict[str, frozenset[str]] = {}
     for p in ctx.placements:
         for sr in ctx.reach(p).subnets:
             entries, acl, steps, assumed = ctx.net.nacl(sr.subnet)
@@ -231,20 +235,31 @@ def _nacl_blocks(ctx: Context) -> Iterator[NaclBlock]:
                 continue  # unknown, or AWS's default NACL (allows everything)
             seen: set[tuple[bool, str]] = set()
             for flow in sr.flows:
-                if flow.via == reach.ENDPOINT and _same_subnet(flow.endpoint, sr.subnet):
+                if flow.via == reach.ENDPOINT and _same_subnet(
+                    flow.endpoint, sr.subnet, subnets_of
+                ):
                     continue  # traffic within a subnet never meets its NACL
                 for egress, ports in ((True, (443, 443)), (False, EPHEMERAL)):
                     key = (egress, flow.peer.label)
                     if key in seen:
                         continue
                     seen.add(key)
-                    verdict = decide(entries, egress, ports, flow.peer)
+                    asked = (acl.id, egress, flow.peer.label)
+                    if asked not in verdicts:
+                        verdicts[asked] = decide(entries, egress, ports, flow.peer)
+                    verdict = verdicts[asked]
                     if verdict.answer == NO:
                         yield NaclBlock(p, sr.subnet, acl, egress, flow, verdict, steps, assumed)
 
 
-def _same_subnet(ep: m.VpcEndpoint | None, subnet: m.Subnet) -> bool:
-    return ep is not None and ep.subnets is not None and subnet.id in set(ref_ids(ep.subnets))
+def _same_subnet(
+    ep: m.VpcEndpoint | None, subnet: m.Subnet, subnets_of: dict[str, frozenset[str]]
+) -> bool:
+    if ep is None or ep.subnets is None:
+        return False
+    if ep.id not in subnets_of:
+        subnets_of[ep.id] = frozenset(ref_ids(ep.subnets))
+    return subnet.id in subnets_of[ep.id]
 
 
 def nacl_path(b: NaclBlock) -> tuple[Step, ...]:

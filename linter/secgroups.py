@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from linter import model as m
 from linter.addresses import NO, UNKNOWN, YES, Peer, covers
+from linter.budget import spend
 from linter.values import integer, ref_id, shape, text
 
 
@@ -23,6 +24,7 @@ class SgVerdict:
 
 def rule_matches(rule: m.SgRule, owner: str, port: int, peer: Peer) -> str:
     """Whether one rule admits TCP `port` to (egress) or from (ingress) the peer."""
+    spend()
     proto = text(rule.protocol)
     if proto is None:
         return UNKNOWN

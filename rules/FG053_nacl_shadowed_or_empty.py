@@ -92,22 +92,29 @@ def check(ctx: Context) -> Iterator[Finding]:
 def _empty(ctx: Context) -> Iterator[Finding]:
     """NACLs on a path subnet with nothing allowed in a direction."""
     reported: set[tuple[str, bool]] = set()
+    # A subnet (or an endpoint's subnets) checked once is checked for good: the verdict
+    # is the NACL's, and each NACL is reported once, at the first path that meets it.
+    walked: set[str] = set()
     for p in ctx.placements:
         for sr in ctx.reach(p).subnets:
             hops = [(sr.subnet, f"{p.svc.id} places tasks in subnet {sr.subnet.id}", sr.ref.loc)]
             for flow in sr.flows:
-                if flow.via == ENDPOINT and flow.endpoint.subnets is not None:
-                    for v in flow.endpoint.subnets.items():
+                ep = flow.endpoint
+                if flow.via == ENDPOINT and ep.subnets is not None and ep.id not in walked:
+                    walked.add(ep.id)
+                    for v in ep.subnets.items():
                         s = ctx.tpl.deref(v, m.Subnet)
                         if s is not None:
-                            hops.append((s, f"endpoint {flow.endpoint.id} is in {s.id}", v.loc))
+                            hops.append((s, f"endpoint {ep.id} is in {s.id}", v.loc))
             route = ctx.net.default_route(sr.subnet)
             if route.kind == NAT and route.target is not None:
                 s = ctx.tpl.deref(route.target.subnet, m.Subnet)
                 if s is not None:
                     hops.append((s, f"NAT gateway {route.target.id} is in {s.id}", s.loc))
             for subnet, why, loc in hops:
-                yield from _check_hop(ctx, p, subnet, why, loc, reported)
+                if subnet.id not in walked:
+                    walked.add(subnet.id)
+                    yield from _check_hop(ctx, p, subnet, why, loc, reported)
 
 
 def _check_hop(ctx, p, subnet, why, loc, reported) -> Iterator[Finding]:

@@ -362,3 +362,95 @@ def test_static_blocks_after_a_dynamic_one_stay_unknown(in_tmp) -> None:
     )
     (sg,) = terraform.load(str(in_tmp)).template.resources.values()
     assert not sg.rules_known
+
+
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [
+        # Regular expressions that rescan the rest of the string at every `${` or `{{`.
+        ("t.yaml", "Resources:\n  V:\n    Type: AWS::EC2::VPC\n    Properties:\n"
+         "      CidrBlock: !Sub '" + "${" * 100_000 + "'\n"),
+        ("td.json", '{"networkMode": "awsvpc", "containerDefinitions": [{"name": "'
+         + "{{" * 100_000 + '", "image": "' + "${" * 100_000 + '"}]}'),
+        ("main.tf", 'resource "aws_vpc" "v" {\n  cidr_block = format("%' + "0" * 100_000 + '")\n}\n'),
+    ],
+)  # fmt: skip
+def test_no_regular_expression_is_quadratic(in_tmp, name, text) -> None:
+    (in_tmp / name).write_text(text)
+    start = time.monotonic()
+    result = run(in_tmp)
+    assert time.monotonic() - start < 5 and result.internal_errors == 0
+
+
+def test_no_local_absolute_path_reaches_a_message(in_tmp) -> None:
+    (in_tmp / "main.tf").write_text(
+        TD.format(name="path.module")
+        + TD.format(name="path.cwd").replace('"web"', '"cwd"')
+        + TD.format(name='abspath("x")').replace('"web"', '"abs"')
+    )
+    result = run(in_tmp)
+    assert len(result.findings) == 3
+    assert not any(str(in_tmp) in f.message for f in result.findings)
+
+
+WIDE = """resource "aws_vpc" "v" {
+  cidr_block           = "10.0.0.0/8"
+  enable_dns_support   = true
+  enable_dns_hostnames = true
+}
+resource "aws_subnet" "s" {
+  count      = N
+  vpc_id     = aws_vpc.v.id
+  cidr_block = cidrsubnet("10.0.0.0/8", 16, count.index)
+}
+resource "aws_route_table" "r" {
+  vpc_id = aws_vpc.v.id
+}
+resource "aws_route_table_association" "a" {
+  count          = N
+  subnet_id      = aws_subnet.s[count.index].id
+  route_table_id = aws_route_table.r.id
+}
+resource "aws_security_group" "g" {
+  count  = N
+  vpc_id = aws_vpc.v.id
+}
+resource "aws_vpc_endpoint" "e" {
+  count               = N
+  vpc_id              = aws_vpc.v.id
+  service_name        = "com.amazonaws.us-east-1.ecr.dkr"
+  vpc_endpoint_type   = "Interface"
+  subnet_ids          = aws_subnet.s[*].id
+  security_group_ids  = aws_security_group.g[*].id
+  private_dns_enabled = true
+}
+resource "aws_ecs_task_definition" "t" {
+  family                   = "t"
+  network_mode             = "awsvpc"
+  requires_compatibilities = ["FARGATE"]
+  container_definitions    = jsonencode([{ name = "a", image = "nginx" }])
+}
+resource "aws_ecs_service" "svc" { # fargate-lint: ignore=FG053 judged only if FG053 ran
+  count           = N
+  task_definition = aws_ecs_task_definition.t.arn
+  launch_type     = "FARGATE"
+  network_configuration {
+    subnets         = aws_subnet.s[*].id
+    security_groups = aws_security_group.g[*].id
+  }
+}
+"""
+
+
+def test_checking_work_is_bounded_and_earlier_findings_stand(in_tmp, monkeypatch) -> None:
+    # Placements x subnets x groups x endpoints multiply; the unit's budget bounds them.
+    from linter.budget import Budget
+
+    (in_tmp / "main.tf").write_text(WIDE.replace("= N", "= 30"))
+    # Within the budget, FG053 runs and finds nothing: its suppression is stale.
+    assert rules_at(run(in_tmp)) == [("FG100", "info", 38)]
+    monkeypatch.setattr(engine, "Budget", lambda: Budget(checks=2_000))
+    result = run(in_tmp)
+    (f,) = result.findings  # and no FG100: FG053 never ran to judge the suppression by
+    assert (f.rule, f.severity, f.loc.file, f.loc.line) == ("FG000", "error", "main.tf", 1)
+    assert f.message == "too complex to check: checking it takes more than 2,000 comparisons"

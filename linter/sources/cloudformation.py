@@ -21,7 +21,8 @@ from linter.values import Loc, Ref, Unknown, V, ref_ids, same, truth, unknown
 
 # Parameter types whose value comes from outside the template whatever the default.
 _EXTERNAL_PARAM = re.compile(r"^(AWS::SSM::Parameter::|List<AWS::EC2::|AWS::EC2::)")
-_SUB_VAR = re.compile(r"\$\{([^}!]+)\}")
+# A name holds no `$`, `{` or `}`: each `${` is scanned once ("${${${..." stays linear).
+_SUB_VAR = re.compile(r"\$\{([^${}!]+)\}")
 _BRACKET = re.compile(r"[\[\]{}]")
 MAX_NESTING = 500  # PyYAML's C parser overflows the C stack long before Python notices
 MAX_INDENT = 2000
@@ -94,6 +95,8 @@ def _decode_json(path: str, text: str) -> tuple[Any, list[ParseProblem]]:
             ]
         except RecursionError:
             return None, [ParseProblem("document is nested too deeply", Loc(path))]
+        except ValueError:  # Python refuses integers of more than 4,300 digits
+            return None, [ParseProblem("invalid JSON: a number has too many digits", Loc(path))]
         return None, [ParseProblem("invalid JSON", Loc(path))]
 
 

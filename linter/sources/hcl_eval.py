@@ -402,8 +402,10 @@ class Evaluator:
             return unknown("data source", loc)
         if root == "module":
             return unknown(f"output of module {first}", loc)
-        if root == "path" and first in ("module", "root", "cwd"):
-            return V(self.directory, loc)
+        if root == "path" and first in ("module", "root"):
+            # As terraform sees it from the module's directory: file() resolves it from
+            # there, and no local absolute path can reach a message.
+            return V(".", loc)
         if root in ("count", "each", "self", "terraform"):
             return unknown(f"{root}.{first}", loc)
         if first is not None:
@@ -817,7 +819,8 @@ def _templatefile(ev, args, loc):
 
 
 # One verb of Go's fmt as Terraform's format() takes it: flags, width, precision, verb.
-_VERB = re.compile(r"%(?:\[\d+\])?([-+# 0]*)(\d*|\*)(?:\.(\d*|\*))?([a-zA-Z%])")
+# A width starts with 1-9, so a run of zeros is only ever flags (no backtracking).
+_VERB = re.compile(r"%(?:\[\d+\])?([-+# 0]*)([1-9]\d*|\*)?(?:\.(\d*|\*))?([a-zA-Z%])")
 
 
 def _format(ev, args, loc):
@@ -830,7 +833,7 @@ def _format(ev, args, loc):
         raise TypeError
     pending = list(values)
     out: list[str] = []
-    pos = 0
+    pos = size = 0
     for mt in _VERB.finditer(fmt):
         out.append(fmt[pos : mt.start()])
         pos = mt.end()
@@ -838,13 +841,13 @@ def _format(ev, args, loc):
         if verb == "%":
             out.append("%")
             continue
-        if verb not in "sdvq" or width == "*" or not pending:
+        if verb not in "sdvq" or width == "*" or not pending or len(width or "") > 9:
             raise ValueError
         text = json.dumps(_to_str(pending.pop(0))) if verb == "q" else _to_str(pending.pop(0))
-        pad = int(width) - len(text) if width and len(width) <= 9 else 0
-        if width and len(width) > 9:
-            raise ValueError
-        ev.budget.chars(sum(map(len, out)) + len(text) + max(pad, 0))
+        pad = int(width) - len(text) if width else 0
+        size += len(text) + max(pad, 0)
+        if size > ev.budget.max_chars:  # checked before the padding is built
+            ev.budget.chars(size)
         if pad > 0:
             fill = "0" if "0" in flags and "-" not in flags and verb == "d" else " "
             text = text + " " * pad if "-" in flags else fill * pad + text

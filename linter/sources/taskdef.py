@@ -14,7 +14,8 @@ from linter.sources.containers import containers, key
 from linter.values import Loc, V, rebuild, unknown
 
 # Placeholders that deploy tooling fills in: <X>, {{X}}, ${X}, #{X}.
-_PLACEHOLDER = re.compile(r"<[A-Za-z0-9_.\- ]+>|\{\{[^}]*\}\}|\$\{[^}]*\}|#\{[^}]*\}")
+# No brace inside a placeholder: "{{{{..." is scanned once, not once per brace.
+_PLACEHOLDER = re.compile(r"<[A-Za-z0-9_.\- ]+>|\{\{[^{}]*\}\}|\$\{[^{}]*\}|#\{[^{}]*\}")
 
 
 def to_value(node, path: str, fallback: Loc) -> V:
