@@ -454,3 +454,21 @@ def test_checking_work_is_bounded_and_earlier_findings_stand(in_tmp, monkeypatch
     (f,) = result.findings  # and no FG100: FG053 never ran to judge the suppression by
     assert (f.rule, f.severity, f.loc.file, f.loc.line) == ("FG000", "error", "main.tf", 1)
     assert f.message == "too complex to check: checking it takes more than 2,000 comparisons"
+
+
+def test_yaml_line_breaks_editors_do_not_show_keep_editor_lines(in_tmp) -> None:
+    # PyYAML, like CloudFormation, ends a line at LS and NEL; an editor shows one line.
+    (in_tmp / "t.yaml").write_text(
+        "# a\u2028# b \x85# c\nResources:\n  T:\n    Type: AWS::ECS::TaskDefinition\n"
+        "    Properties:\n      NetworkMode: awsvpc\n      ContainerDefinitions:\n"
+        "        - {Name: a, PortMappings: [{ContainerPort: 1, HostPort: 2}]}  # fargate-lint: ignore=FG091\n"
+        "        - {Name: b, PortMappings: [{ContainerPort: 1, HostPort: 2}]}\n",
+        encoding="utf-8",
+    )
+    result = run(in_tmp)
+    assert rules_at(result) == [("FG091", "error", 9)]
+    assert [s.finding.loc.line for s in result.suppressed] == [8]
+    (in_tmp / "t.yaml").write_text(
+        "# a\u2028b: [\nResources:\n  V: {Type: AWS::EC2::VPC}\n", encoding="utf-8"
+    )
+    assert rules_at(run(in_tmp)) == [("FG000", "error", 3)]  # PyYAML's line 4

@@ -7,6 +7,7 @@ importing it costs about half a second that a Terraform-only run should not pay.
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import re
 from typing import Any
@@ -27,6 +28,12 @@ _BRACKET = re.compile(r"[\[\]{}]")
 MAX_NESTING = 500  # PyYAML's C parser overflows the C stack long before Python notices
 MAX_INDENT = 2000
 _DYNAMIC_REF = re.compile(r"\{\{resolve:")
+# YAML 1.1 (PyYAML, and CloudFormation's parser) also ends a line at NEL, LS, PS and a
+# lone CR; editors do not. In a file that has one, locations are recounted from the
+# marks' character offsets so they name the line an editor shows.
+_YAML_ONLY_BREAK = re.compile("\r(?!\n)|[\x85\u2028\u2029]")
+_YAML_BREAK = re.compile("\r\n|[\n\r\x85\u2028\u2029]")
+_RECOUNT: dict[str, tuple[list[int], list[int]]] = {}  # path -> (\n offsets, YAML -> editor)
 
 
 def decode(path: str, text: str) -> tuple[Any, list[ParseProblem]]:
@@ -42,19 +49,45 @@ def decode(path: str, text: str) -> tuple[Any, list[ParseProblem]]:
         return None, [ParseProblem(too_deep, Loc(path))]
     from cfnlint.decode import decode_str
 
+    _RECOUNT.pop(path, None)
+    if _YAML_ONLY_BREAK.search(text):
+        _RECOUNT[path] = _line_tables(text)
     try:
         tree, matches = decode_str(text)
     except RecursionError:
         return None, [ParseProblem("document is nested too deeply", Loc(path))]
+    editor = _RECOUNT[path][1] if path in _RECOUNT else None
     problems = [
         # PyYAML's messages span lines ("...\n  in <unicode string>"): one line each
         ParseProblem(
             " ".join(str(x.message).split()),
-            Loc(path, max(x.linenumber, 1), max(x.columnnumber, 1)),
+            Loc(
+                path,
+                max(editor[min(x.linenumber, len(editor)) - 1] if editor else x.linenumber, 1),
+                max(x.columnnumber, 1),
+            ),
         )
         for x in matches
     ]
     return (tree if not problems else None), problems
+
+
+def _line_tables(text: str) -> tuple[list[int], list[int]]:
+    """Offsets of the `\n`s, and for each YAML line (0-based) the editor's line (1-based)."""
+    newlines = [mt.start() for mt in re.finditer("\n", text)]
+    editor, line = [1], 1
+    for mt in _YAML_BREAK.finditer(text):
+        line += mt.group() in ("\n", "\r\n")
+        editor.append(line)
+    return newlines, editor
+
+
+def _editor_position(path: str, index: int) -> tuple[int, int]:
+    """(line, column), 1-based, of a character offset as an editor counts them."""
+    newlines = _RECOUNT[path][0]
+    before = bisect.bisect_left(newlines, index)
+    start = newlines[before - 1] + 1 if before else 0
+    return before + 1, index - start + 1
 
 
 def _too_deep(text: str) -> str | None:
@@ -110,6 +143,9 @@ def mark(node: Any, path: str, fallback: Loc | None = None) -> Loc:
     if json_mark:  # its end marks are not positions in the file
         return Loc(path, sm.line + 1, max(sm.column, 1))
     em = getattr(node, "end_mark", None)
+    if path in _RECOUNT and isinstance(getattr(sm, "index", None), int):
+        end = _editor_position(path, em.index) if em is not None else (0, 0)
+        return Loc(path, *_editor_position(path, sm.index), *end)
     end = (em.line + 1, em.column + 1) if em is not None else (0, 0)
     return Loc(path, sm.line + 1, sm.column + 1, *end)
 
