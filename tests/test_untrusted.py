@@ -13,6 +13,7 @@ import pytest
 from linter.rules import RULES
 
 from linter import engine
+from linter.budget import MAX_CELLS
 from linter.cli import main
 from linter.files import Files, Refused, find_root
 from linter.sources import terraform
@@ -223,7 +224,8 @@ def test_cloudformation_amplification_is_bounded(in_tmp) -> None:
         lines += ["      NetworkConfiguration: {AwsvpcConfiguration: {Subnets: !Ref L}}"]
     (in_tmp / "t.yaml").write_text("\n".join(lines) + "\n")
     (f,) = run(in_tmp).findings
-    assert (f.rule, f.loc.line) == ("FG000", 6 + 4 * 199 + 3)  # where it ran out
+    ran_out = MAX_CELLS // 5000 - 1  # the service whose subnets exhaust the budget
+    assert (f.rule, f.loc.line) == ("FG000", 6 + 4 * ran_out + 3)  # its Subnets line
     assert "too complex" in f.message
 
 
