@@ -474,3 +474,10 @@ def test_yaml_line_breaks_editors_do_not_show_keep_editor_lines(in_tmp) -> None:
         "# a\u2028b: [\nResources:\n  V: {Type: AWS::EC2::VPC}\n", encoding="utf-8"
     )
     assert rules_at(run(in_tmp)) == [("FG000", "error", 3)]  # PyYAML's line 4
+
+
+def test_directories_named_like_terraform_files_are_not_files(in_tmp) -> None:
+    (in_tmp / "x.tf").mkdir()
+    (in_tmp / "y.auto.tfvars").mkdir()
+    (in_tmp / "main.tf").write_text(TD.format(name='"web"'))
+    assert rules_at(run(in_tmp)) == [("FG091", "error", 5)]

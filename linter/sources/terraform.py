@@ -34,17 +34,22 @@ from linter.values import Loc, Ref, V, rebuild, ref_ids, unknown
 MAX_INSTANCES = 1000  # count/for_each larger than this is treated as unknown
 
 
+def _entries(directory: str, pattern: str) -> list[str]:
+    """Directory entries matching `pattern` that are not directories (terraform skips
+    those; a FIFO or a link out of the repository is kept, for the reader to refuse)."""
+    found = glob.glob(os.path.join(glob.escape(directory), pattern))
+    return sorted(p for p in found if not os.path.isdir(p))
+
+
 def tf_files(directory: str) -> list[str]:
     """The configuration files of a directory: HCL (`*.tf`) and JSON (`*.tf.json`)."""
-    pattern = os.path.join(glob.escape(directory), "*.tf")
-    return sorted(glob.glob(pattern) + glob.glob(pattern + ".json"))
+    return sorted(_entries(directory, "*.tf") + _entries(directory, "*.tf.json"))
 
 
 def tfvars_files(directory: str) -> list[str]:
     """The variable files terraform reads by itself, in its order."""
-    auto = sorted(glob.glob(os.path.join(glob.escape(directory), "*.auto.tfvars")))
-    named = os.path.join(directory, "terraform.tfvars")
-    return ([named] if os.path.lexists(named) else []) + auto
+    named = _entries(directory, "terraform.tfvars")
+    return named + _entries(directory, "*.auto.tfvars")
 
 
 def parse(path: str, files: Files) -> tuple[Any, ParseProblem | None]:
