@@ -481,3 +481,46 @@ def test_directories_named_like_terraform_files_are_not_files(in_tmp) -> None:
     (in_tmp / "y.auto.tfvars").mkdir()
     (in_tmp / "main.tf").write_text(TD.format(name='"web"'))
     assert rules_at(run(in_tmp)) == [("FG091", "error", 5)]
+
+
+def test_closers_in_a_comment_do_not_hide_deep_nesting(in_tmp) -> None:
+    # PyYAML's C parser overflows the C stack on deep flow nesting: a crash of the whole
+    # process, so this runs in a child. `]` in a comment must not pay for the `[`s.
+    import subprocess
+    import sys
+
+    (in_tmp / "t.yaml").write_text(
+        "Resources:\n  A: {Type: AWS::EC2::VPC}\n# " + "]" * 100_000 + "\nx: " + "[" * 100_000
+    )
+    (in_tmp / "main.tf").write_text("# " + ")" * 100_000 + "\nlocals {\n  x = " + "(" * 100_000)
+    proc = subprocess.run(
+        [sys.executable, "-m", "linter", "check", "--format", "json", "."],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert proc.returncode == 1, proc.stderr
+    found = {(f["file"], f["rule"], f["message"]) for f in json.loads(proc.stdout)["findings"]}
+    assert found == {
+        ("main.tf", "FG000", "nested too deeply (more than 500 levels)"),
+        ("t.yaml", "FG000", "document is nested too deeply (more than 500 levels)"),
+    }
+
+
+def test_wide_yaml_mappings_and_large_terraform_are_refused_quickly(in_tmp) -> None:
+    (in_tmp / "t.yaml").write_text(
+        "Resources:\n  V:\n    Type: AWS::EC2::VPC\n    Properties:\n"
+        + "".join(f"      k{i}: 1\n" for i in range(20_000))
+    )
+    (in_tmp / "tf").mkdir()
+    (in_tmp / "tf" / "main.tf").write_text("# pad\n" * 200_000)
+    start = time.monotonic()
+    result = run(in_tmp)
+    assert time.monotonic() - start < 5
+    assert sorted((f.loc.file, f.message) for f in result.findings) == [
+        ("t.yaml", "a mapping has more than 5,000 keys"),
+        (
+            "tf/main.tf",
+            "too large to evaluate: its Terraform files hold 1,171 KiB (the limit is 1,024 KiB)",
+        ),
+    ]

@@ -16,7 +16,7 @@ from linter import model as m
 from linter.budget import Budget, TooComplex
 from linter.files import Files
 from linter.sources import Loaded, ParseProblem, read_tree
-from linter.sources.common import attach_standalone_rules
+from linter.sources.common import attach_standalone_rules, bracket_depth
 from linter.sources.containers import containers
 from linter.values import Loc, Ref, Unknown, V, ref_ids, same, truth, unknown
 
@@ -24,9 +24,10 @@ from linter.values import Loc, Ref, Unknown, V, ref_ids, same, truth, unknown
 _EXTERNAL_PARAM = re.compile(r"^(AWS::SSM::Parameter::|List<AWS::EC2::|AWS::EC2::)")
 # A name holds no `$`, `{` or `}`: each `${` is scanned once ("${${${..." stays linear).
 _SUB_VAR = re.compile(r"\$\{([^${}!]+)\}")
-_BRACKET = re.compile(r"[\[\]{}]")
 MAX_NESTING = 500  # PyYAML's C parser overflows the C stack long before Python notices
 MAX_INDENT = 2000
+MAX_KEYS = 5_000  # in one mapping (CloudFormation allows 500 resources per template)
+WIDE_CHECK_BYTES = 64 * 1024
 _DYNAMIC_REF = re.compile(r"\{\{resolve:")
 # YAML 1.1 (PyYAML, and CloudFormation's parser) also ends a line at NEL, LS, PS and a
 # lone CR; editors do not. In a file that has one, locations are recounted from the
@@ -93,15 +94,36 @@ def _editor_position(path: str, index: int) -> tuple[int, int]:
 def _too_deep(text: str) -> str | None:
     """A cheap upper bound on YAML nesting (brackets in strings count too: the bound
     is far above any real template)."""
-    depth = deepest = 0
-    for mt in _BRACKET.finditer(text):
-        depth += 1 if mt.group() in "[{" else -1
-        deepest = max(deepest, depth)
-    if deepest > MAX_NESTING:
+    if bracket_depth(text) > MAX_NESTING:
         return f"document is nested too deeply (more than {MAX_NESTING} levels)"
     indent = max((len(x) - len(x.lstrip(" ")) for x in text.splitlines()), default=0)
     if indent > MAX_INDENT:
         return f"document is indented too deeply ({indent} columns)"
+    return _too_wide(text) if len(text) > WIDE_CHECK_BYTES else None
+
+
+def _too_wide(text: str) -> str | None:
+    """cfn-lint compares every key of a mapping with every earlier one (duplicates), so
+    a mapping of 50,000 keys takes minutes: count keys from PyYAML's C parser events
+    first. Only for large files: a small one cannot hold such a mapping."""
+    import yaml
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    keys: list[int] = []  # per open collection: items so far (-1: a sequence)
+    try:
+        for event in yaml.parse(text, Loader=loader):
+            if isinstance(event, yaml.MappingStartEvent | yaml.SequenceStartEvent):
+                if keys and keys[-1] >= 0:
+                    keys[-1] += 1
+                keys.append(0 if isinstance(event, yaml.MappingStartEvent) else -1)
+            elif isinstance(event, yaml.MappingEndEvent | yaml.SequenceEndEvent):
+                n = keys.pop()
+                if n > 2 * MAX_KEYS:  # a key and a value each
+                    return f"a mapping has more than {MAX_KEYS:,} keys"
+            elif keys and keys[-1] >= 0:
+                keys[-1] += 1
+    except yaml.YAMLError:
+        return None  # cfn-lint reports it, with its own message
     return None
 
 

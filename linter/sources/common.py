@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 
 from linter import model as m
+
+_BRACKET = re.compile(r"[\[\](){}]")
 
 
 def attach_standalone_rules(tpl: m.Template) -> None:
@@ -22,3 +25,16 @@ def attach_standalone_rules(tpl: m.Template) -> None:
         else:
             sg = dataclasses.replace(sg, egress=(*sg.egress, rule))
         tpl.resources[sg.id] = sg
+
+
+def bracket_depth(text: str) -> int:
+    """An upper bound on nesting, counted before a parser recurses into it (brackets in
+    strings count too, and a `)` closes a `[`: the bounds sit far above real files)."""
+    depth = deepest = 0
+    for mt in _BRACKET.finditer(text):
+        if mt.group() in "[({":
+            depth += 1
+            deepest = max(deepest, depth)
+        else:  # never below zero: closers in a comment buy no credit for openers
+            depth = max(depth - 1, 0)
+    return deepest

@@ -16,9 +16,9 @@ from typing import Any
 
 from linter import model as m
 from linter.budget import Budget
-from linter.files import Files
+from linter.files import Files, Refused
 from linter.sources import Loaded, ParseProblem, read_text
-from linter.sources.common import attach_standalone_rules
+from linter.sources.common import attach_standalone_rules, bracket_depth
 from linter.sources.containers import containers
 from linter.sources.hcl_eval import (
     RESOURCE_KEY,
@@ -32,6 +32,11 @@ from linter.sources.hcl_eval import (
 from linter.values import Loc, Ref, V, rebuild, ref_ids, unknown
 
 MAX_INSTANCES = 1000  # count/for_each larger than this is treated as unknown
+MAX_NESTING = 500  # brackets deep: lark's tree would take seconds per 100 KB beyond it
+# A directory's Terraform text is parsed at about 100 KB/s by python-hcl2's grammar, so
+# more than this is an FG000 rather than a run of minutes. The generated 5,000-resource
+# benchmark directory is 0.9 MB; the largest corpus directory 48 KB.
+MAX_BYTES = 1024 * 1024
 
 
 def _entries(directory: str, pattern: str) -> list[str]:
@@ -52,6 +57,13 @@ def tfvars_files(directory: str) -> list[str]:
     return named + _entries(directory, "*.auto.tfvars")
 
 
+def _size(path: str, files: Files) -> int:
+    try:
+        return len(files.read_bytes(path))
+    except (OSError, Refused):
+        return 0  # parse() says why
+
+
 def parse(path: str, files: Files) -> tuple[Any, ParseProblem | None]:
     text, problem = read_text(path, files)
     if problem:
@@ -62,6 +74,8 @@ def parse(path: str, files: Files) -> tuple[Any, ParseProblem | None]:
     from linter.sources.hcl_parse import parse_hcl
     from linter.sources.tf_json import TfJsonError, parse_tf_json
 
+    if bracket_depth(text) > MAX_NESTING:
+        return None, ParseProblem(f"nested too deeply (more than {MAX_NESTING} levels)", Loc(path))
     try:
         if path.endswith(".tf.json"):
             return parse_tf_json(text, path), None
@@ -252,6 +266,20 @@ def _assume(v: V, why: str) -> V:
 def load(directory: str, files: Files | None = None, budget: Budget | None = None) -> Loaded:
     files = files or Files.for_paths([directory])
     sources = tf_files(directory)
+    size = sum(_size(path, files) for path in sources)
+    if size > MAX_BYTES:
+        where = Loc(sources[0]) if sources else Loc(directory)
+        limit = f"{MAX_BYTES // 1024:,} KiB"
+        return Loaded(
+            None,
+            [
+                ParseProblem(
+                    f"too large to evaluate: its Terraform files hold "
+                    f"{size // 1024:,} KiB (the limit is {limit})",
+                    where,
+                )
+            ],
+        )
     problems: list[ParseProblem] = []
     trees, tfvars = [], []
     for path in sources + tfvars_files(directory):
