@@ -518,9 +518,21 @@ def test_wide_yaml_mappings_and_large_terraform_are_refused_quickly(in_tmp) -> N
     result = run(in_tmp)
     assert time.monotonic() - start < 5
     assert sorted((f.loc.file, f.message) for f in result.findings) == [
-        ("t.yaml", "a mapping has more than 5,000 keys"),
+        ("t.yaml", "a mapping has more than 1,000 keys"),
         (
             "tf/main.tf",
             "too large to evaluate: its Terraform files hold 1,171 KiB (the limit is 1,024 KiB)",
         ),
+    ]
+
+
+def test_templates_cloudformation_cannot_take_are_refused_before_decoding(in_tmp) -> None:
+    resources = {f"R{i}": {"Type": "AWS::EC2::VPC"} for i in range(1_500)}
+    (in_tmp / "wide.json").write_text(json.dumps({"Resources": resources}))
+    big = {"Resources": {"V": {"Type": "AWS::EC2::VPC", "Properties": {"D": "x" * 1_100_000}}}}
+    (in_tmp / "big.json").write_text(json.dumps(big))
+    result = run(in_tmp)
+    assert sorted((f.loc.file, f.message) for f in result.findings) == [
+        ("big.json", "file is too large to deploy (1,074 KiB; CloudFormation takes at most 1 MB)"),
+        ("wide.json", "an object has more than 1,000 keys"),
     ]

@@ -9,6 +9,10 @@ from linter.files import Files, Refused
 from linter.model import Template
 from linter.values import Loc
 
+# CloudFormation takes a template of at most 1 MB (from S3), ECS a task definition of at
+# most 64 KiB: a larger file cannot deploy, and would take cfn-lint's decoder minutes.
+MAX_TEMPLATE_CHARS = 1024 * 1024
+
 
 @dataclass(frozen=True)
 class ParseProblem:
@@ -58,6 +62,10 @@ def read_tree(path: str, files: Files) -> tuple[Any, list[ParseProblem]]:
         return None, [problem]
     if not text.strip():
         return None, [ParseProblem("file is empty", Loc(path), syntax=False)]
+    if len(text) > MAX_TEMPLATE_CHARS:
+        kib = len(text.encode("utf-8", "surrogatepass")) // 1024
+        why = f"file is too large to deploy ({kib:,} KiB; CloudFormation takes at most 1 MB)"
+        return None, [ParseProblem(why, Loc(path), syntax=False)]
     from linter.sources.cloudformation import decode
 
     return decode(path, text)

@@ -26,7 +26,7 @@ _EXTERNAL_PARAM = re.compile(r"^(AWS::SSM::Parameter::|List<AWS::EC2::|AWS::EC2:
 _SUB_VAR = re.compile(r"\$\{([^${}!]+)\}")
 MAX_NESTING = 500  # PyYAML's C parser overflows the C stack long before Python notices
 MAX_INDENT = 2000
-MAX_KEYS = 5_000  # in one mapping (CloudFormation allows 500 resources per template)
+MAX_KEYS = 1_000  # in one mapping: CloudFormation allows 500 resources, 200 parameters
 WIDE_CHECK_BYTES = 64 * 1024
 _DYNAMIC_REF = re.compile(r"\{\{resolve:")
 # YAML 1.1 (PyYAML, and CloudFormation's parser) also ends a line at NEL, LS, PS and a
@@ -127,11 +127,27 @@ def _too_wide(text: str) -> str | None:
     return None
 
 
+class _Wide(Exception):
+    pass
+
+
+def _wide_object(pairs: list) -> None:
+    if len(pairs) > MAX_KEYS:
+        raise _Wide
+    # nothing is built: this pass only counts
+
+
 def _decode_json(path: str, text: str) -> tuple[Any, list[ParseProblem]]:
     import json
 
     from cfnlint.decode import cfn_json
 
+    try:  # the C scanner counts keys first: cfn-lint's duplicate check is quadratic
+        json.loads(text, object_pairs_hook=_wide_object)
+    except _Wide:
+        return None, [ParseProblem(f"an object has more than {MAX_KEYS:,} keys", Loc(path))]
+    except (ValueError, RecursionError):
+        pass  # invalid: cfn-lint's decoder says where
     try:
         return cfn_json.loads(text), []
     except cfn_json.JSONDecodeError as exc:  # cfn-lint's own: duplicate keys
