@@ -26,6 +26,8 @@ MAX_CHARS = 2_000_000  # characters of one string
 # Rule work (SG rules, NACL entries and CIDRs compared) per unit: placements x subnets x
 # groups can multiply.
 MAX_CHECKS = 500_000
+# Template text (templatefile(), heredocs) parsed per unit; as much again as the files.
+MAX_PARSE = 1024 * 1024
 
 
 class TooComplex(Exception):
@@ -44,9 +46,11 @@ class Budget:
     max_items: int = MAX_ITEMS
     max_chars: int = MAX_CHARS
     checks: int = MAX_CHECKS
+    parsing: int = MAX_PARSE
     used_steps: int = 0
     used_cells: int = 0
     used_checks: int = 0
+    used_parsing: int = 0
 
     def step(self) -> None:
         self.used_steps += 1
@@ -69,6 +73,12 @@ class Budget:
         self.used_cells += cells
         if self.used_cells > self.cells:
             raise TooComplex("it builds too many values")
+
+    def parse(self, chars: int) -> None:
+        """Before parsing `chars` characters of template text."""
+        self.used_parsing += chars
+        if self.used_parsing > self.parsing:
+            raise TooComplex(f"its templates hold more than {self.parsing:,} characters")
 
     def check(self, n: int) -> None:
         self.used_checks += n

@@ -536,3 +536,16 @@ def test_templates_cloudformation_cannot_take_are_refused_before_decoding(in_tmp
         ("big.json", "file is too large to deploy (1,074 KiB; CloudFormation takes at most 1 MB)"),
         ("wide.json", "an object has more than 1,000 keys"),
     ]
+
+
+def test_a_template_rendered_a_thousand_times_is_parsed_once_and_bounded(in_tmp) -> None:
+    (in_tmp / "t.tpl").write_text(("${a}" + "x" * 60 + "\n") * 8000)
+    (in_tmp / "main.tf").write_text(
+        'resource "aws_ecs_task_definition" "t" {\n  count  = 1000\n  family = "t"\n'
+        '  container_definitions = jsonencode([{ name = templatefile("t.tpl", '
+        '{ a = count.index }), image = "x" }])\n}\n'
+    )
+    start = time.monotonic()
+    (f,) = run(in_tmp).findings
+    assert time.monotonic() - start < 10
+    assert (f.rule, f.severity) == ("FG000", "error") and "too complex" in f.message

@@ -106,6 +106,7 @@ class Evaluator:
         self.depth = 0
         self.notes: list[tuple[str, Loc]] = []  # (what was not read and why, where)
         self.rendering: list[str] = []  # templatefile() paths being rendered (cycles)
+        self.templates: dict[str, Any] = {}  # template text -> its parse (count x templatefile)
 
     def loc(self, t: Any, file: str | None = None) -> Loc:
         file = file or self.file
@@ -230,15 +231,19 @@ class Evaluator:
         """A string template (heredoc, file body) with ${...} interpolations evaluated."""
         if "${" not in body and "%{" not in body:
             return V(body, loc)
-        from linter.sources.hcl_parse import parse_hcl
+        node = self.templates.get(body)
+        if node is None:
+            from linter.sources.hcl_parse import parse_hcl
 
-        quoted = body.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
-        try:
-            tree = parse_hcl(f'x = "{quoted}"')
-        except Exception:  # python-hcl2 raises lark errors of several kinds
-            return unknown("template with unsupported syntax", loc)
-        attr = next(c for c in children(children(tree)[0]) if c.data == "attribute")
-        v = self.eval(children(attr)[-1], scope)
+            self.budget.parse(len(body))  # parsing costs far more than evaluating
+            quoted = body.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+            try:
+                tree = parse_hcl(f'x = "{quoted}"')
+            except Exception:  # python-hcl2 raises lark errors of several kinds
+                return unknown("template with unsupported syntax", loc)
+            attr = next(c for c in children(children(tree)[0]) if c.data == "attribute")
+            node = self.templates[body] = children(attr)[-1]
+        v = self.eval(node, scope)
         return V(v.value, loc, v.assumed)
 
     def _template_string(self, t, scope, loc):
