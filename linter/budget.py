@@ -20,6 +20,9 @@ from dataclasses import dataclass
 from linter.values import Loc
 
 MAX_STEPS = 500_000  # evaluation steps per unit
+# A template is at most 1 MiB: plain content takes one step per 20 bytes or so (45,000
+# for a 1 MB template), so more steps can only come from YAML aliases multiplying it.
+MAX_TEMPLATE_STEPS = 200_000
 MAX_CELLS = 500_000  # collection elements (and characters / 16) built per unit
 MAX_ITEMS = 100_000  # elements of one collection
 MAX_CHARS = 2_000_000  # characters of one string
@@ -51,6 +54,11 @@ class Budget:
     used_cells: int = 0
     used_checks: int = 0
     used_parsing: int = 0
+
+    @classmethod
+    def for_kind(cls, kind: str) -> Budget:
+        """The budget of a unit of this kind (see MAX_TEMPLATE_STEPS)."""
+        return cls() if kind == "terraform" else cls(steps=MAX_TEMPLATE_STEPS)
 
     def step(self) -> None:
         self.used_steps += 1

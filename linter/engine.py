@@ -101,7 +101,7 @@ def lint_unit(unit: Unit, rules: dict, result: Result, files: Files) -> list[Fin
     from linter.rules import RULES, FG000_unparseable_input
 
     out: list[Finding] = []
-    work = Budget()  # one per unit: evaluating it, then checking it
+    work = Budget.for_kind(unit.kind)  # one per unit: evaluating it, then checking it
     try:
         loaded = load_unit(unit, files, work)
     except Exception as exc:  # a reader bug must not lose the other files

@@ -451,7 +451,7 @@ def test_checking_work_is_bounded_and_earlier_findings_stand(in_tmp, monkeypatch
     (in_tmp / "main.tf").write_text(WIDE.replace("= N", "= 30"))
     # Within the budget, FG053 runs and finds nothing: its suppression is stale.
     assert rules_at(run(in_tmp)) == [("FG100", "info", 38)]
-    monkeypatch.setattr(engine, "Budget", lambda: Budget(checks=2_000))
+    monkeypatch.setattr(Budget, "for_kind", classmethod(lambda cls, kind: cls(checks=2_000)))
     result = run(in_tmp)
     (f,) = result.findings  # and no FG100: FG053 never ran to judge the suppression by
     assert (f.rule, f.severity, f.loc.file, f.loc.line) == ("FG000", "error", "main.tf", 1)
