@@ -25,6 +25,7 @@ _EXTERNAL_PARAM = re.compile(r"^(AWS::SSM::Parameter::|List<AWS::EC2::|AWS::EC2:
 # A name holds no `$`, `{` or `}`: each `${` is scanned once ("${${${..." stays linear).
 _SUB_VAR = re.compile(r"\$\{([^${}!]+)\}")
 MAX_NESTING = 500  # PyYAML's C parser overflows the C stack long before Python notices
+MAX_DEPTH = 200  # values resolved inside values (intrinsics through parameters and maps)
 MAX_INDENT = 2000
 MAX_KEYS = 1_000  # in one mapping: CloudFormation allows 500 resources, 200 parameters
 WIDE_CHECK_BYTES = 64 * 1024
@@ -197,7 +198,8 @@ class Resolver:
     def __init__(self, path: str, tpl: dict, budget: Budget | None = None) -> None:
         self.path = path
         self.budget = budget or Budget()
-        self.resolving: list[str] = []  # parameters being resolved (a Default may Ref itself)
+        self.resolving: list[Any] = []  # parameters and map entries being resolved (cycles)
+        self.depth = 0
         self.defaults: dict[str, V | None] = {}
         self.params = tpl.get("Parameters") if isinstance(tpl.get("Parameters"), dict) else {}
         self.mappings = tpl.get("Mappings") if isinstance(tpl.get("Mappings"), dict) else {}
@@ -207,12 +209,17 @@ class Resolver:
     def value(self, node: Any, loc: Loc) -> V | None:
         """None means the property is absent (`AWS::NoValue`)."""
         here = mark(node, self.path, loc)
+        if self.depth > MAX_DEPTH:
+            return unknown("nested too deeply", here)
+        self.depth += 1
         try:
             self.budget.step()
             return self._value(node, here)
         except TooComplex as exc:
             exc.loc = exc.loc or here  # the innermost node is where it ran out
             raise
+        finally:
+            self.depth -= 1
 
     def _value(self, node: Any, here: Loc) -> V | None:
         if isinstance(node, dict):
@@ -361,8 +368,13 @@ class Resolver:
                 node: Any = self.mappings
                 for k in keys:
                     node = node.get(k.value) if isinstance(node, dict) else None
-                if node is not None:
-                    return self.value(node, loc) or unknown("Fn::FindInMap", loc)
+                entry = tuple(k.value for k in keys)
+                if node is not None and entry not in self.resolving:  # an entry may name itself
+                    self.resolving.append(entry)
+                    try:
+                        return self.value(node, loc) or unknown("Fn::FindInMap", loc)
+                    finally:
+                        self.resolving.pop()
         return unknown("Fn::FindInMap", loc)
 
 

@@ -128,12 +128,19 @@ class Evaluator:
     # -- entry point -----------------------------------------------------------------
 
     def eval(self, t: Any, scope: Scope) -> V:
+        # One frame per node, not two: deep expressions are evaluated recursively.
         self.depth += 1
         try:
             self.budget.step()
+            loc = self.loc(t)
             if self.depth > MAX_DEPTH:
-                return unknown("expression nested too deeply", self.loc(t))
-            return self._eval(t, scope)
+                return unknown("expression nested too deeply", loc)
+            if isinstance(t, Token):
+                return V(str(t), loc)
+            handler = getattr(self, "_" + t.data, None)
+            if handler is None:
+                return unknown(f"unsupported expression {t.data}", loc)
+            return handler(t, scope, loc)
         except RecursionError:
             return unknown("expression nested too deeply", self.loc(t))
         except TooComplex as exc:
@@ -142,15 +149,6 @@ class Evaluator:
             raise
         finally:
             self.depth -= 1
-
-    def _eval(self, t: Any, scope: Scope) -> V:
-        loc = self.loc(t)
-        if isinstance(t, Token):
-            return V(str(t), loc)
-        handler = getattr(self, "_" + t.data, None)
-        if handler is None:
-            return unknown(f"unsupported expression {t.data}", loc)
-        return handler(t, scope, loc)
 
     # -- literals -----------------------------------------------------------------------
 

@@ -235,6 +235,7 @@ class Unit:
                 not coll.known
                 or not isinstance(coll.value, (dict, list))
                 or len(coll.value) > MAX_INSTANCES
+                or RESOURCE_KEY in coll.value  # a resource object, not a map of instances
             ):
                 return unknown(f"for_each of {addr}", b.loc)
             if isinstance(coll.value, dict):
@@ -341,6 +342,9 @@ def build_resource(unit: Unit, tpl: m.Template, b: Block) -> None:
         tpl.dropped[rtype] = tuple(dict.fromkeys(tpl.dropped.get(rtype, ()) + v.assumed))
     for inst in instances:
         rid = inst.value[RESOURCE_KEY].value
+        if not isinstance(rid, str):  # a map that happens to hold our key: not an instance
+            tpl.uncertain.add(rtype)
+            continue
         for res in builder(rid, b.loc, rtype, inst, unit):
             tpl.add(res)
 
