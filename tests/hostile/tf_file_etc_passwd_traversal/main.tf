@@ -1,0 +1,6 @@
+# file() climbing out of the directory to /etc/passwd
+resource "aws_ecs_task_definition" "web" {
+  family       = "web"
+  network_mode = "awsvpc"
+  container_definitions = jsonencode([{ name = file("../../../../../../../../../../etc/passwd"), image = "nginx", portMappings = [{ containerPort = 1, hostPort = 2 }] }])
+}

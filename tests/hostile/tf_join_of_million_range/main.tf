@@ -1,0 +1,4 @@
+# join() of a million-element range
+resource "aws_vpc" "v" {
+  cidr_block = join(",", range(1000000))
+}

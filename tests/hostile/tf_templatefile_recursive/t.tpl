@@ -1,0 +1,1 @@
+${templatefile("t.tpl", {})}${templatefile("t.tpl", {})}
