@@ -173,7 +173,7 @@ def run(paths: list[str], rules: dict, settings: Settings | None = None) -> Resu
                 result.findings.append(f)
     if settings.paths is not None:  # a Terraform unit may hold excluded files
         wanted = settings.paths.wanted_finding
-        result.findings = [f for f in result.findings if wanted(f.loc.file)]
+        result.findings = [f for f in result.findings if wanted(f.loc.file) or f.rule == INTERNAL]
         result.suppressed = [s for s in result.suppressed if wanted(s.finding.loc.file)]
         result.files = {f: k for f, k in result.files.items() if wanted(f)}
     result.findings = [

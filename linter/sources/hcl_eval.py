@@ -22,6 +22,7 @@ from lark import Token, Tree
 
 from linter.budget import Budget, TooComplex
 from linter.files import Files, Refused
+from linter.sources.common import bracket_depth
 from linter.values import Loc, Ref, Unknown, V, plain, same, unknown
 
 _SKIP = {"new_line_or_comment"}
@@ -234,6 +235,8 @@ class Evaluator:
             from linter.sources.hcl_parse import parse_hcl
 
             self.budget.parse(len(body))  # parsing costs far more than evaluating
+            if bracket_depth(body) > MAX_DEPTH:
+                return unknown("template nested too deeply", loc)
             quoted = body.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
             try:
                 tree = parse_hcl(f'x = "{quoted}"')
