@@ -55,10 +55,13 @@ def load_unit(unit: Unit, files: Files, budget: Budget | None = None) -> Loaded:
 
 
 def _load(unit: Unit, files: Files, budget: Budget) -> Loaded:
-    from linter.sources import cloudformation, taskdef, terraform
-
+    # Only the reader a unit needs: a CloudFormation run does not pay for HCL's imports.
     if unit.kind == m.TERRAFORM:
+        from linter.sources import terraform
+
         return terraform.load(unit.path, files, budget)
+    from linter.sources import cloudformation, taskdef
+
     if unit.kind == REFUSED:
         return Loaded(None, [ParseProblem(unit.why, Loc(unit.path), False, unit.severity)])
     tree, problems = read_tree(unit.path, files)
