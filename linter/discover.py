@@ -44,7 +44,9 @@ def classify(path: str, files: Files) -> Unit | None:
     """A data file's unit, judged on its whole content (a template may sit behind any
     amount of comments); a file we may not read is a refused unit; None: not ours."""
     try:
-        return Unit(kind_of(files.read_bytes(path).decode("utf-8", errors="replace")), path)
+        # Not kept: most data files in a repository are not ours, and some are large.
+        text = files.read_bytes(path, keep=False).decode("utf-8", errors="replace")
+        return Unit(kind_of(text), path)
     except TooLarge as why:
         # Too large to check, but was it meant to be a template? Then say so, as an error.
         try:

@@ -174,6 +174,7 @@ def run(paths: list[str], rules: dict, settings: Settings | None = None) -> Resu
             if key not in seen:
                 seen.add(key)
                 result.findings.append(f)
+        files.forget()
     if settings.paths is not None:  # a Terraform unit may hold excluded files
         wanted = settings.paths.wanted_finding
         result.findings = [f for f in result.findings if wanted(f.loc.file) or f.rule == INTERNAL]

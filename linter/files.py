@@ -49,7 +49,7 @@ def find_root(paths: list[str]) -> str:
 
 @dataclass
 class Files:
-    """Confined reads below `root`, each file read from disk once per run."""
+    """Confined reads below `root`."""
 
     root: str
     max_bytes: int = MAX_BYTES
@@ -80,8 +80,10 @@ class Files:
             return "it is inside .git"
         return None
 
-    def read_bytes(self, path: str) -> bytes:
-        """The content of a file that may be read; `Refused` or `OSError` otherwise."""
+    def read_bytes(self, path: str, keep: bool = True) -> bytes:
+        """The content of a file that may be read; `Refused` or `OSError` otherwise.
+        Kept (unless `keep` is false) until `forget`: the reader, the suppression scan
+        and the fingerprints of one unit read the same files."""
         why = self.refusal(path)
         if why:
             raise Refused(why)
@@ -89,8 +91,13 @@ class Files:
         if real in self._cache:
             return self._cache[real]
         data = self._read(real, self.max_bytes, whole=True)
-        self._cache[real] = data
+        if keep:
+            self._cache[real] = data
         return data
+
+    def forget(self) -> None:
+        """Drop what was kept: a run holds one unit's files at a time."""
+        self._cache.clear()
 
     def head(self, path: str) -> bytes:
         """Up to the cap's worth of a file's first bytes, even when it is larger (to tell
