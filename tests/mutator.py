@@ -630,55 +630,66 @@ def _rename(rng: random.Random, files: Files, kind: str) -> tuple[str, Files] | 
 # -- CloudFormation YAML ---------------------------------------------------------------
 
 
-def _cfn_yaml_value(rng: random.Random, files: Files, kind: str) -> tuple[str, Files] | None:
-    name = _pick_file(rng, files, (".yaml", ".yml", ".template", ".cfn"))
+YAML_SUFFIXES = (".yaml", ".yml", ".template", ".cfn")
+
+
+def _yaml_line_edit(
+    rng: random.Random,
+    files: Files,
+    match: Callable[[str], re.Match | None],
+    new: Callable[[re.Match, list[str], int, str], tuple[str, str]],
+) -> tuple[str, Files] | None:
+    """Rewrite the middle group of one line `match` finds in a YAML file: `new(found,
+    lines, i, text)` gives the new text and what to call it."""
+    name = _pick_file(rng, files, YAML_SUFFIXES)
     if name is None:
         return None
     text = _text(files[name])
     lines = text.split("\n")
-    spots = [i for i, x in enumerate(lines) if _YAML_VALUE.match(x) or _YAML_ITEM.match(x)]
+    spots = [i for i, x in enumerate(lines) if match(x)]
     if not spots:
         return None
     i = rng.choice(spots)
-    found = _YAML_VALUE.match(lines[i]) or _YAML_ITEM.match(lines[i])
-    value = _yaml_value(rng, _cfn_ids(text), _enclosing_id(lines, i))
+    found = match(lines[i])
+    value, what = new(found, lines, i, text)
     lines[i] = found.group(1) + value + found.group(3)
-    return f"YAML value at line {i + 1} of {name} -> {value[:80]!r}", _with(
-        files, name, _bytes("\n".join(lines))
-    )
+    return f"{what} at line {i + 1} of {name}", _with(files, name, _bytes("\n".join(lines)))
+
+
+def _cfn_yaml_value(rng: random.Random, files: Files, kind: str) -> tuple[str, Files] | None:
+    def new(found, lines, i, text):
+        value = _yaml_value(rng, _cfn_ids(text), _enclosing_id(lines, i))
+        return value, f"YAML value {value[:80]!r}"
+
+    return _yaml_line_edit(rng, files, lambda x: _YAML_VALUE.match(x) or _YAML_ITEM.match(x), new)
 
 
 def _cfn_yaml_key(rng: random.Random, files: Files, kind: str) -> tuple[str, Files] | None:
-    name = _pick_file(rng, files, (".yaml", ".yml", ".template", ".cfn"))
+    def new(found, lines, i, text):
+        key = rng.choice(YAML_KEYS)
+        return key, f"YAML key {key!r}"
+
+    return _yaml_line_edit(rng, files, _YAML_KEY.match, new)
+
+
+def _resources_section(rng: random.Random, files: Files) -> tuple[str, str, list[str], int] | None:
+    """A YAML template's (name, text, lines, index of its `Resources:` line)."""
+    name = _pick_file(rng, files, YAML_SUFFIXES)
     if name is None:
         return None
-    lines = _text(files[name]).split("\n")
-    spots = [i for i, x in enumerate(lines) if _YAML_KEY.match(x)]
-    if not spots:
-        return None
-    i = rng.choice(spots)
-    found = _YAML_KEY.match(lines[i])
-    key = rng.choice(YAML_KEYS)
-    lines[i] = found.group(1) + key + found.group(3)
-    return f"YAML key at line {i + 1} of {name} -> {key!r}", _with(
-        files, name, _bytes("\n".join(lines))
-    )
-
-
-def _resources_line(lines: list[str]) -> int | None:
-    return next((i for i, x in enumerate(lines) if re.match(r"^Resources:\s*(#.*)?$", x)), None)
+    text = _text(files[name])
+    lines = text.split("\n")
+    pattern = re.compile(r"^Resources:\s*(#.*)?$")
+    at = next((i for i, x in enumerate(lines) if pattern.match(x)), None)
+    return None if at is None else (name, text, lines, at)
 
 
 def _cfn_yaml_resource(rng: random.Random, files: Files, kind: str) -> tuple[str, Files] | None:
     """A resource of a type the rules read, its properties hostile or plausible."""
-    name = _pick_file(rng, files, (".yaml", ".yml", ".template", ".cfn"))
-    if name is None:
+    found = _resources_section(rng, files)
+    if found is None:
         return None
-    text = _text(files[name])
-    lines = text.split("\n")
-    at = _resources_line(lines)
-    if at is None:
-        return None
+    name, text, lines, at = found
     ids = _cfn_ids(text)
     new_id = f"Fz{rng.randrange(100)}"
     body = rng.choice(CFN_RESOURCES)
@@ -693,14 +704,10 @@ def _cfn_yaml_resource(rng: random.Random, files: Files, kind: str) -> tuple[str
 
 def _cfn_yaml_amplify(rng: random.Random, files: Files, kind: str) -> tuple[str, Files] | None:
     """Anchors whose aliases multiply: each level repeats the one before `width` times."""
-    name = _pick_file(rng, files, (".yaml", ".yml", ".template", ".cfn"))
-    if name is None:
+    found = _resources_section(rng, files)
+    if found is None:
         return None
-    text = _text(files[name])
-    lines = text.split("\n")
-    at = _resources_line(lines)
-    if at is None:
-        return None
+    name, text, lines, at = found
     ids = _cfn_ids(text)
     width, depth = rng.randint(2, 10), rng.randint(2, 7)
     style = rng.choice(["list", "join", "sub", "merge"])
@@ -731,40 +738,26 @@ def _cfn_yaml_amplify(rng: random.Random, files: Files, kind: str) -> tuple[str,
 
 def _cfn_yaml_self_ref(rng: random.Random, files: Files, kind: str) -> tuple[str, Files] | None:
     """A value that names its own resource or parameter (a Default of !Ref itself)."""
-    name = _pick_file(rng, files, (".yaml", ".yml", ".template", ".cfn"))
-    if name is None:
-        return None
-    lines = _text(files[name]).split("\n")
-    spots = [i for i, x in enumerate(lines) if _YAML_VALUE.match(x) and x.startswith("    ")]
-    if not spots:
-        return None
-    i = rng.choice(spots)
-    found = _YAML_VALUE.match(lines[i])
-    me = _enclosing_id(lines, i)
-    value = rng.choice([f"!Ref {me}", f"!GetAtt {me}.Arn", f"!Sub '${{{me}}}'", f"[!Ref {me}]"])
-    lines[i] = found.group(1) + value + found.group(3)
-    return f"self reference at line {i + 1} of {name}: {value}", _with(
-        files, name, _bytes("\n".join(lines))
-    )
+
+    def new(found, lines, i, text):
+        me = _enclosing_id(lines, i)
+        value = rng.choice([f"!Ref {me}", f"!GetAtt {me}.Arn", f"!Sub '${{{me}}}'", f"[!Ref {me}]"])
+        return value, f"self reference {value}"
+
+    def nested(x: str) -> re.Match | None:
+        return _YAML_VALUE.match(x) if x.startswith("    ") else None
+
+    return _yaml_line_edit(rng, files, nested, new)
 
 
 def _cfn_yaml_deep(rng: random.Random, files: Files, kind: str) -> tuple[str, Files] | None:
-    name = _pick_file(rng, files, (".yaml", ".yml", ".template", ".cfn"))
-    if name is None:
-        return None
-    lines = _text(files[name]).split("\n")
-    spots = [i for i, x in enumerate(lines) if _YAML_VALUE.match(x)]
-    if not spots:
-        return None
-    i = rng.choice(spots)
-    found = _YAML_VALUE.match(lines[i])
-    n = rng.choice([30, 100, 300, 1000])
-    value = rng.choice(["!Select [0, " * n + "[a]" + "]" * n, "{a: " * n + "1" + "}" * n])
-    value = rng.choice([value, "[" * n + "]" * n, "!Join ['', [" * n + "a" + "]]" * n])
-    lines[i] = found.group(1) + value + found.group(3)
-    return f"nesting {n} deep at line {i + 1} of {name}", _with(
-        files, name, _bytes("\n".join(lines))
-    )
+    def new(found, lines, i, text):
+        n = rng.choice([30, 100, 300, 1000])
+        value = rng.choice(["!Select [0, " * n + "[a]" + "]" * n, "{a: " * n + "1" + "}" * n])
+        value = rng.choice([value, "[" * n + "]" * n, "!Join ['', [" * n + "a" + "]]" * n])
+        return value, f"nesting {n} deep"
+
+    return _yaml_line_edit(rng, files, _YAML_VALUE.match, new)
 
 
 # -- JSON (CloudFormation and task definitions) -----------------------------------------
