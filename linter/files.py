@@ -84,10 +84,7 @@ class Files:
         """The content of a file that may be read; `Refused` or `OSError` otherwise.
         Kept (unless `keep` is false) until `forget`: the reader, the suppression scan
         and the fingerprints of one unit read the same files."""
-        why = self.refusal(path)
-        if why:
-            raise Refused(why)
-        real = os.path.realpath(path)
+        real = self._allowed(path)
         if real in self._cache:
             return self._cache[real]
         data = self._read(real, self.max_bytes, whole=True)
@@ -102,10 +99,14 @@ class Files:
     def head(self, path: str) -> bytes:
         """Up to the cap's worth of a file's first bytes, even when it is larger (to tell
         whether a file too large to read was meant to be a template)."""
+        return self._read(self._allowed(path), self.max_bytes, whole=False)
+
+    def _allowed(self, path: str) -> str:
+        """The real path of a file that may be read; `Refused` otherwise."""
         why = self.refusal(path)
         if why:
             raise Refused(why)
-        return self._read(os.path.realpath(path), self.max_bytes, whole=False)
+        return os.path.realpath(path)
 
     def _read(self, real: str, limit: int, whole: bool) -> bytes:
         fd = os.open(real, _OPEN_FLAGS)
@@ -132,15 +133,6 @@ class Files:
         return TooLarge(
             f"it is too large ({size // 1024} KiB; the limit is {self.max_bytes // 1024} KiB)"
         )
-
-    def is_file(self, path: str) -> bool:
-        """A regular file that may be read (a cheap check before reading it)."""
-        if self.refusal(path):
-            return False
-        try:
-            return stat.S_ISREG(os.stat(path).st_mode)
-        except (OSError, ValueError):
-            return False
 
     def rel(self, path: str) -> str:
         """A path as reports name it: relative to the root, with slashes."""

@@ -8,6 +8,7 @@ assumptions (such as a parameter default) it rests on.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -141,6 +142,15 @@ def shape(v: V | None) -> str | None:
     if isinstance(v.value, Unknown):
         return v.value.shape
     return text(v)
+
+
+def whole(x: Any) -> int | None:
+    """A finite whole number (2.0 is 2; a bool, .inf or NaN is not a number)."""
+    if isinstance(x, bool) or not isinstance(x, (int, float)):
+        return None
+    if isinstance(x, float) and not (math.isfinite(x) and x.is_integer()):
+        return None
+    return int(x)
 
 
 def integer(v: V | None) -> int | None:

@@ -263,14 +263,10 @@ WARM_UP = {  # one small unit of each kind: imports, grammars and schemas load o
 
 def render(fmt: str, result: object, out: io.StringIO) -> None:
     """Render as the CLI does: `linter.report.render` cleans the result for output
-    (escapes) before the format's reporter sees it; older trees call the reporter."""
+    (escapes) before the format's reporter sees it."""
     from linter import report
 
-    options = report.Options(show_suppressed=True)
-    if callable(getattr(report, "render", None)):
-        report.render(fmt, result, out, options)
-    else:
-        report.reporter(fmt).render(result, out, options)
+    report.render(fmt, result, out, report.Options(show_suppressed=True))
 
 
 def warm_up() -> None:

@@ -30,16 +30,12 @@ class Loaded:
     problems: list[ParseProblem] = field(default_factory=list)
 
 
-def refused(path: str, why: Refused, severity: str = "info") -> ParseProblem:
-    return ParseProblem(f"not read: {why}", Loc(path), syntax=False, severity=severity)
-
-
 def read_text(path: str, files: Files) -> tuple[str | None, ParseProblem | None]:
     """Read a file as UTF-8 (BOM allowed); a clear problem instead of an exception."""
     try:
         data = files.read_bytes(path)
     except Refused as why:
-        return None, refused(path, why)
+        return None, ParseProblem(f"not read: {why}", Loc(path), syntax=False, severity="info")
     except OSError as exc:
         return None, ParseProblem(f"cannot read file: {exc.strerror}", Loc(path), syntax=False)
     try:

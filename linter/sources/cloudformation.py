@@ -18,7 +18,7 @@ from linter.files import Files
 from linter.sources import Loaded, ParseProblem, read_tree
 from linter.sources.common import attach_standalone_rules, bracket_depth
 from linter.sources.containers import containers
-from linter.values import Loc, Ref, Unknown, V, ref_ids, same, truth, unknown
+from linter.values import Loc, Ref, Unknown, V, ref_ids, same, truth, unknown, whole
 
 # Parameter types whose value comes from outside the template whatever the default.
 _EXTERNAL_PARAM = re.compile(r"^(AWS::SSM::Parameter::|List<AWS::EC2::|AWS::EC2::)")
@@ -383,9 +383,7 @@ def _index(v: V | None) -> int | None:
     x = v.value if v is not None else None
     if isinstance(x, str) and x.strip().isdigit() and len(x) <= 18:
         return int(x)
-    if isinstance(x, float) and x.is_integer():  # .inf and .nan are not
-        return int(x)
-    return x if isinstance(x, int) and not isinstance(x, bool) else None
+    return whole(x)
 
 
 def _first(arg: Any) -> str:

@@ -23,7 +23,7 @@ from lark import Token, Tree
 from linter.budget import Budget, TooComplex
 from linter.files import Files, Refused
 from linter.sources.common import bracket_depth
-from linter.values import Loc, Ref, Unknown, V, plain, same, unknown
+from linter.values import Loc, Ref, Unknown, V, plain, same, unknown, whole
 
 _SKIP = {"new_line_or_comment"}
 _PUNCT = {
@@ -596,15 +596,6 @@ def _attr(v: V, name: str, loc: Loc) -> V:
     return unknown(f"attribute {name}", loc)
 
 
-def whole(x: Any) -> int | None:
-    """A finite whole number (Terraform converts 2.0 to 2; a bool is not a number)."""
-    if isinstance(x, bool) or not isinstance(x, (int, float)):
-        return None
-    if isinstance(x, float) and not (math.isfinite(x) and x.is_integer()):
-        return None
-    return int(x)
-
-
 def _size(x: Any) -> int:
     """How many elements a plain function result holds (what `wrap` will build)."""
     if isinstance(x, list):
@@ -682,11 +673,18 @@ def _num(x: Any) -> int | float:
 
 
 def _bool(x: Any) -> bool:
+    """A boolean as Terraform converts one: a bool, or the string "true" or "false"."""
     if isinstance(x, bool):
         return x
     if x in ("true", "false"):
         return x == "true"
     raise TypeError
+
+
+def _tostring(x: Any) -> str:
+    if isinstance(x, (list, dict)):
+        raise TypeError  # Terraform's tostring() takes no collection
+    return _to_str(x)
 
 
 def _list_of(v: V) -> list[V]:
@@ -988,12 +986,6 @@ def _str_fn(fn: Callable[[str], str]):
     return run
 
 
-def _tobool(x: Any) -> bool:
-    if isinstance(x, bool):
-        return x
-    return {"true": True, "false": False}[x]
-
-
 FUNCTIONS: dict[str, Callable[[Evaluator, list[V], Loc], Any]] = {
     "concat": _concat,
     "flatten": _flatten,
@@ -1015,11 +1007,9 @@ FUNCTIONS: dict[str, Callable[[Evaluator, list[V], Loc], Any]] = {
     "templatefile": _templatefile,
     "format": _format,
     "cidrsubnet": _cidrsubnet,
-    "tostring": _plain_args(
-        lambda x: _to_str(x) if not isinstance(x, (list, dict)) else _no_constants("a list")
-    ),
+    "tostring": _plain_args(_tostring),
     "tonumber": _plain_args(_num),
-    "tobool": _plain_args(_tobool),
+    "tobool": _plain_args(_bool),
     "lower": _str_fn(str.lower),
     "upper": _str_fn(str.upper),
     "join": _join,

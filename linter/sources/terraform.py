@@ -20,16 +20,8 @@ from linter.files import Files, Refused
 from linter.sources import Loaded, ParseProblem, read_text
 from linter.sources.common import attach_standalone_rules, bracket_depth
 from linter.sources.containers import containers
-from linter.sources.hcl_eval import (
-    RESOURCE_KEY,
-    Evaluator,
-    Scope,
-    children,
-    name_of,
-    whole,
-    wrap,
-)
-from linter.values import Loc, Ref, V, rebuild, ref_ids, unknown
+from linter.sources.hcl_eval import RESOURCE_KEY, Evaluator, Scope, children, name_of, wrap
+from linter.values import Loc, Ref, V, rebuild, ref_ids, unknown, whole
 
 MAX_INSTANCES = 1000  # count/for_each larger than this is treated as unknown
 MAX_NESTING = 500  # brackets deep: lark's tree would take seconds per 100 KB beyond it
