@@ -51,6 +51,18 @@ def parser() -> argparse.ArgumentParser:
     check.add_argument(
         "--show-suppressed", action="store_true", help="also list suppressed findings and why"
     )
+    check.add_argument(
+        "-v",
+        "--verbose",
+        action="store_true",
+        help="list every service, task set and scheduled task that was not fully checked, "
+        "and what hid it",
+    )
+    check.add_argument(
+        "--fail-on-undecided",
+        action="store_true",
+        help="exit 1 when a launcher could not be fully checked or a unit not seen",
+    )
     known = check.add_mutually_exclusive_group()
     known.add_argument("--baseline", metavar="FILE", help="report only findings not in FILE")
     known.add_argument(
@@ -123,6 +135,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         show_suppressed=args.show_suppressed,
         fail_on=fail_on,
         baseline=settings.baseline is not None,
+        verbose=args.verbose,
     )
     try:
         render(args.format, result, out, options)
@@ -132,6 +145,8 @@ def cmd_check(args: argparse.Namespace) -> int:
     if result.internal_errors:
         return EXIT_ERROR
     if any(fails(f.severity, fail_on) for f in result.findings):
+        return EXIT_FINDINGS
+    if args.fail_on_undecided and (result.undecided or result.unseen):
         return EXIT_FINDINGS
     return EXIT_OK
 

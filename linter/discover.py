@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from linter.config import PathFilter
 from linter.files import Files, Refused, TooLarge
-from linter.model import CFN, TASKDEF, TERRAFORM
+from linter.model import CFN, TASKDEF, TERRAFORM, TFPLAN
 
 SKIP_DIRS = {".git", ".terraform", "node_modules", "__pycache__"}
 DATA_SUFFIXES = (".json", ".yaml", ".yml", ".template", ".cfn")
@@ -19,6 +19,12 @@ _CFN_TYPE = re.compile(r"""["']?Type["']?\s*:\s*["']?(AWS|Custom|Alexa)::""")
 _CFN_YAML = re.compile(r"^(Resources|AWSTemplateFormatVersion)\s*:", re.MULTILINE)
 _CFN_JSON = re.compile(r'"(Resources|AWSTemplateFormatVersion)"\s*:')
 _TASKDEF = re.compile(r'"containerDefinitions"\s*:')
+_PLAN_FORMAT = re.compile(r'"format_version"\s*:')
+_PLAN = re.compile(r'"(planned_values|resource_changes)"\s*:')
+
+
+# A local module call's source (`source = "./modules/vpc"`); a light scan, not a parse.
+_LOCAL_SOURCE = re.compile(r'(?m)^\s*source\s*=\s*"(\.\.?/[^"\n]*)"')
 
 
 @dataclass(frozen=True)
@@ -33,6 +39,9 @@ class Unit:
 def kind_of(text: str) -> str:
     """The kind a file's content looks like, or ""."""
     json_like = text.lstrip("\ufeff \t\r\n").startswith(("{", "["))
+    # A plan first: its values may hold task definitions and templates of their own.
+    if json_like and _PLAN_FORMAT.search(text) and _PLAN.search(text):
+        return TFPLAN
     if json_like and _TASKDEF.search(text) and not _CFN_JSON.search(text):
         return TASKDEF
     if _CFN_TYPE.search(text) and (_CFN_YAML.search(text) or _CFN_JSON.search(text)):
@@ -114,8 +123,42 @@ def discover(
                 units[(unit.kind, path)] = unit
         else:
             units[("missing", path)] = Unit("missing", path)
+    for directory in _called_modules([d for d, only in tf_only.items() if only is None], files):
+        del tf_only[directory]  # read as a module of its caller, with the caller's inputs
     for directory, only in tf_only.items():
         units[(TERRAFORM, directory)] = Unit(
             TERRAFORM, directory, frozenset(only) if only is not None else None
         )
     return sorted(units.values(), key=lambda u: (u.path, u.kind))
+
+
+def _called_modules(directories: list[str], files: Files) -> set[str]:
+    """The walked Terraform directories that another one calls as a local module (and
+    that a directory nobody calls reaches): the caller evaluates them with its inputs."""
+    if len(directories) < 2:
+        return set()
+    from linter.sources.terraform import tf_files
+
+    walked = set(directories)
+    calls: dict[str, set[str]] = {}
+    for directory in directories:
+        found = set()
+        for path in tf_files(directory):
+            try:
+                text = files.read_bytes(path).decode("utf-8", errors="replace")
+            except (OSError, Refused):
+                continue
+            for source in _LOCAL_SOURCE.findall(text):
+                target = os.path.normpath(os.path.join(directory, source))
+                if target in walked and target != directory:
+                    found.add(target)
+        calls[directory] = found
+    called = set().union(*calls.values()) if calls else set()
+    reached: set[str] = set()
+    todo = [d for d in directories if d not in called]
+    while todo:
+        for target in calls.get(todo.pop(), ()):
+            if target not in reached:
+                reached.add(target)
+                todo.append(target)
+    return reached

@@ -11,6 +11,7 @@ from linter import baseline, budget, suppress
 from linter import model as m
 from linter.budget import Budget, TooComplex
 from linter.config import PathFilter
+from linter.coverage import Blind, Coverage
 from linter.discover import REFUSED, Unit, discover
 from linter.files import Files
 from linter.findings import Finding, Step
@@ -41,6 +42,12 @@ class Result:
     files: dict[str, str] = field(default_factory=dict)  # file reported on -> its format
     rules: list[str] = field(default_factory=list)  # the rule ids that ran
     baselined: int = 0  # findings left out because the baseline records them
+    coverage: list[Coverage] = field(default_factory=list)  # every launcher, decided or not
+    unseen: list[Blind] = field(default_factory=list)  # what no unit could see at all
+
+    @property
+    def undecided(self) -> list[Coverage]:
+        return [c for c in self.coverage if not c.decided]
 
 
 def load_unit(unit: Unit, files: Files, budget: Budget | None = None) -> Loaded:
@@ -60,6 +67,10 @@ def _load(unit: Unit, files: Files, budget: Budget) -> Loaded:
         from linter.sources import terraform
 
         return terraform.load(unit.path, files, budget)
+    if unit.kind == m.TFPLAN:
+        from linter.sources import tf_plan
+
+        return tf_plan.load(unit.path, files, budget)
     from linter.sources import cloudformation, taskdef
 
     if unit.kind == REFUSED:
@@ -128,6 +139,13 @@ def lint_unit(unit: Unit, rules: dict, result: Result, files: Files) -> list[Fin
             except Exception as exc:
                 result.internal_errors += 1
                 out.append(_internal(f"rule {rule_id}", Loc(unit.path), exc))
+        out += _cover(unit, ctx, work, result)
+        if tpl.calls:
+            out = [_called(f, tpl.calls) for f in out]
+    else:
+        result.unseen += [
+            Blind(f"not checked: {p.message}", p.loc) for p in problems if p.severity == "error"
+        ][:1]
     if "FG000" in rules:
         out.extend(FG000_unparseable_input.from_problem(p) for p in problems)
     # A named file that turned out not to be ours (package.json) is no report's business.
@@ -162,6 +180,43 @@ def lint_unit(unit: Unit, rules: dict, result: Result, files: Files) -> list[Fin
     return out
 
 
+def _called(f: Finding, calls: dict[str, Loc]) -> Finding:
+    """A finding on a module's resource, with the module calls that made it a first step:
+    the module's file says what is wrong, the call says which instance."""
+    said = [f.resource, f.message, *(s.message for s in f.path)]
+    hops = tuple(
+        Step(f"{prefix[:-1]} is called here", loc)
+        for prefix, loc in calls.items()
+        if any(prefix in text for text in said)
+    )
+    if not hops:
+        return f
+    hops = tuple(sorted(hops, key=lambda s: len(s.message)))  # the outermost call first
+    return replace(f, path=hops + f.path)
+
+
+def _cover(unit: Unit, ctx: Context, work: Budget, result: Result) -> list[Finding]:
+    """Add the unit's coverage to the result; an internal error if assessing it failed."""
+    from linter import coverage
+
+    try:
+        with budget.active(work):
+            found = coverage.assess(ctx)
+    except TooComplex as exc:
+        found = [
+            Coverage(p.svc.id, coverage.kind_of(p.svc), p.svc.loc, (Blind(exc.what, p.svc.loc),))
+            for p in ctx.placements
+        ]
+    except Exception as exc:
+        result.internal_errors += 1
+        return [_internal("the coverage report", Loc(unit.path), exc)]
+    if unit.only is not None:  # a pre-commit run: the launchers of the files it names
+        found = [c for c in found if os.path.normpath(c.loc.file) in unit.only]
+    result.coverage += found
+    result.unseen += coverage.unseen(ctx.tpl)
+    return []
+
+
 def run(paths: list[str], rules: dict, settings: Settings | None = None) -> Result:
     settings = settings or Settings()
     files = settings.files or Files.for_paths(paths)
@@ -180,6 +235,7 @@ def run(paths: list[str], rules: dict, settings: Settings | None = None) -> Resu
         result.findings = [f for f in result.findings if wanted(f.loc.file) or f.rule == INTERNAL]
         result.suppressed = [s for s in result.suppressed if wanted(s.finding.loc.file)]
         result.files = {f: k for f, k in result.files.items() if wanted(f)}
+        result.coverage = [c for c in result.coverage if wanted(c.loc.file)]
     result.findings = [
         replace(f, severity=settings.severity.get(f.rule, f.severity)) for f in result.findings
     ]
@@ -208,6 +264,11 @@ def _relative(result: Result, files: Files) -> None:
         Suppressed(finding(s.finding), replace(s.by, loc=loc(s.by.loc))) for s in result.suppressed
     ]
     result.files = {files.rel(f): k for f, k in result.files.items()}
+    result.coverage = [
+        replace(c, loc=loc(c.loc), blinds=tuple(replace(b, loc=loc(b.loc)) for b in c.blinds))
+        for c in result.coverage
+    ]
+    result.unseen = [replace(b, loc=loc(b.loc)) for b in result.unseen]
 
 
 def _fingerprint(result: Result, files: Files) -> None:

@@ -12,11 +12,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TypeVar
 
-from linter.values import Loc, V, ref_id
+from linter.values import Loc, Ref, Unknown, V, ref_id
 
 CFN = "cloudformation"
 TERRAFORM = "terraform"
 TASKDEF = "taskdef"
+# A Terraform plan JSON file (`terraform show -json`): a unit of its own, read into a
+# Template of kind TERRAFORM.
+TFPLAN = "tfplan"
 
 
 @dataclass(frozen=True)
@@ -311,6 +314,12 @@ class Template:
     spans: list[Span] = field(default_factory=list)
     # suppressions the format carries outside comments (CloudFormation Metadata)
     ignores: list[Ignore] = field(default_factory=list)
+    # for each uncertain type, why and where its count first became unknown (coverage)
+    unsure: dict[str, tuple[str, Loc]] = field(default_factory=dict)
+    # what the unit could not see at all (a module not downloaded): (what, where)
+    blind: list[tuple[str, Loc]] = field(default_factory=list)
+    # Terraform module instances ("module.vpc.") and where each is called
+    calls: dict[str, Loc] = field(default_factory=dict)
 
     def add(self, r: Resource) -> None:
         self.resources[r.id] = r
@@ -326,3 +335,30 @@ class Template:
         """The resource of that type a value refers to, when it is defined here."""
         rid = ref_id(v)
         return self.get(rid, cls) if rid else None
+
+    def uncertain_why(self, *types: str) -> str:
+        """Why resources of one of these types could not be counted, or ""."""
+        for t in types:
+            if t in self.uncertain:
+                why, _ = self.unsure.get(t, (f"the count of a {t} is unknown", Loc("")))
+                return why
+        return ""
+
+    def why_unknown(self, v: V | None, what: str) -> str:
+        """Why `what` (a value naming a resource) cannot be followed in this unit."""
+        if v is None:
+            return f"{what} is not given"
+        if isinstance(v.value, Unknown):
+            return f"{what}: {v.value.reason}"
+        if isinstance(v.value, list):
+            for x in v.value:
+                if not isinstance(x.value, Ref) or x.value.id not in self.resources:
+                    return self.why_unknown(x, what)
+            return ""
+        if isinstance(v.value, Ref):
+            if v.value.id not in self.resources:
+                return f"{what}: {v.value.id} is not defined in this unit"
+            if v.value.attr not in ("", "id", "arn", "name"):
+                return f"{what}: {v.value.id}.{v.value.attr} is not followed"
+            return ""
+        return f"{what}: {v.value!r} is not defined in this unit"

@@ -39,6 +39,7 @@ class Fact:
     steps: tuple[Step, ...] = ()
     assumed: tuple[str, ...] = ()
     why: str = ""  # a short reason, for messages
+    blind: Step | None = None  # UNKNOWN: what could not be seen, and where (coverage)
 
 
 @dataclass(frozen=True)
@@ -49,6 +50,7 @@ class DefaultRoute:
     route: m.Route | None = None
     target: m.Resource | None = None
     route_table: m.RouteTable | None = None
+    blind: Step | None = None  # UNKNOWN: what could not be seen, and where (coverage)
 
 
 def _is_cidr(v: V | None, cidr: str) -> bool:
@@ -230,7 +232,8 @@ class Network:
 
     def route_table(self, subnet: m.Subnet) -> tuple[m.RouteTable | None, str, tuple[Step, ...]]:
         """(table, status, steps): status is ASSOCIATED, MAIN (no association: the VPC's main
-        table; None in CFN, where it holds only the local route) or UNKNOWN."""
+        table; None in CFN, where it holds only the local route) or UNKNOWN, whose one step
+        says what could not be seen."""
         if subnet.id not in self._tables:
             self._tables[subnet.id] = self._route_table(subnet)
         return self._tables[subnet.id]
@@ -241,22 +244,26 @@ class Network:
             a = assocs[0]
             rt = self.tpl.deref(a.route_table, m.RouteTable)
             if rt is None:
-                return None, UNKNOWN, ()
+                why = self.tpl.why_unknown(a.route_table, f"the route table of {subnet.id}")
+                return None, UNKNOWN, (Step(why, a.loc),)
             return (
                 rt,
                 ASSOCIATED,
                 (Step(f"{subnet.id} is associated with route table {rt.id}", a.loc),),
             )
-        if assocs or "aws_route_table_association" in self.tpl.uncertain:
-            return None, UNKNOWN, ()
+        if assocs:
+            why = f"{subnet.id} has {len(assocs)} route table associations"
+            return None, UNKNOWN, (Step(why, subnet.loc),)
+        unsure = self.tpl.uncertain_why("aws_route_table_association")
+        if unsure:
+            return None, UNKNOWN, (Step(f"route table associations: {unsure}", subnet.loc),)
         vpc = self.vpc_of(subnet)
         if vpc is None:
-            return None, UNKNOWN, ()
-        if (
-            self.tpl.kind == m.TERRAFORM
-            and "aws_main_route_table_association" in self.tpl.uncertain
-        ):
-            return None, UNKNOWN, ()
+            why = self.tpl.why_unknown(subnet.vpc, f"the VPC of {subnet.id}")
+            return None, UNKNOWN, (Step(why, subnet.loc),)
+        unsure = self.tpl.uncertain_why("aws_main_route_table_association")
+        if self.tpl.kind == m.TERRAFORM and unsure:
+            return None, UNKNOWN, (Step(f"main route table: {unsure}", subnet.loc),)
         main = self.main_tables.get(vpc.id)
         if main is not None:
             step = Step(
@@ -280,21 +287,21 @@ class Network:
         rt, status, steps = self.route_table(subnet)
         assumed = self.exported(subnet) + self.dropped(*_ROUTING_TYPES)
         if status == UNKNOWN:
-            return DefaultRoute(UNKNOWN, steps)
+            return DefaultRoute(UNKNOWN, (), blind=steps[0] if steps else None)
         if rt is None:  # CFN main table: only the local route
             return DefaultRoute(NONE, steps, assumed)
         assumed += self.exported(rt)
-        if not rt.routes_known or self.routes_unplaced or "aws_route" in self.tpl.uncertain:
-            return DefaultRoute(UNKNOWN, steps, route_table=rt)
+        blind = self._routes_blind(rt)
+        if blind is not None:
+            return DefaultRoute(UNKNOWN, steps, route_table=rt, blind=blind)
         routes = self.routes_by_table.get(rt.id, [])
-        if any(r.destination is not None and not r.destination.known for r in routes):
-            return DefaultRoute(UNKNOWN, steps, route_table=rt)
         default = [r for r in routes if _is_cidr(r.destination, "0.0.0.0/0")]
         if not default:
             step = Step(f"route table {rt.id} has no 0.0.0.0/0 route", rt.loc)
             return DefaultRoute(NONE, (*steps, step), assumed, route_table=rt)
         if len(default) > 1:
-            return DefaultRoute(UNKNOWN, steps, route_table=rt)
+            why = Step(f"route table {rt.id} has {len(default)} routes to 0.0.0.0/0", rt.loc)
+            return DefaultRoute(UNKNOWN, steps, route_table=rt, blind=why)
         route = default[0]
         assumed += assumptions(route.destination, route.target)
         tid = ref_id(route.target)
@@ -311,7 +318,8 @@ class Network:
                     DETACHED, (*steps, step), assumed + self.exported(target), route, target, rt
                 )
             if attached == UNKNOWN:
-                return DefaultRoute(UNKNOWN, steps, route=route, route_table=rt)
+                why = Step(f"whether {target.id} is attached to the VPC is not known", route.loc)
+                return DefaultRoute(UNKNOWN, steps, route=route, route_table=rt, blind=why)
             step = Step(
                 f"route table {rt.id} sends 0.0.0.0/0 to internet gateway {target.id}", route.loc
             )
@@ -322,9 +330,31 @@ class Network:
             )
             return DefaultRoute(NAT, (*steps, step), assumed, route, target, rt)
         # Transit gateway, peering, firewall, instance... or something we cannot see.
-        return DefaultRoute(
-            EXTERNAL if target is not None else UNKNOWN, steps, route=route, route_table=rt
-        )
+        if target is not None:
+            why = Step(
+                f"route table {rt.id} sends 0.0.0.0/0 to {target.id}, beyond which the way "
+                "out is not modelled",
+                route.loc,
+            )
+            return DefaultRoute(EXTERNAL, steps, route=route, route_table=rt, blind=why)
+        why = self.tpl.why_unknown(route.target, f"the target of {route.id}")
+        return DefaultRoute(UNKNOWN, steps, route=route, route_table=rt, blind=Step(why, route.loc))
+
+    def _routes_blind(self, rt: m.RouteTable) -> Step | None:
+        """What keeps the routes of a table from being known, or None."""
+        if not rt.routes_known:
+            return Step(f"the routes of {rt.id} are dynamic blocks", rt.loc)
+        if self.routes_unplaced:
+            r = next(r for r in self.tpl.of(m.Route) if is_unknown(r.route_table))
+            return Step(self.tpl.why_unknown(r.route_table, f"the table of {r.id}"), r.loc)
+        unsure = self.tpl.uncertain_why("aws_route")
+        if unsure:
+            return Step(f"routes: {unsure}", rt.loc)
+        for r in self.routes_by_table.get(rt.id, []):
+            if r.destination is not None and not r.destination.known:
+                why = self.tpl.why_unknown(r.destination, f"the destination of {r.id}")
+                return Step(why, r.destination.loc)
+        return None
 
     def ipv6_path(self, subnet: m.Subnet) -> bool | None:
         """Whether the subnet may have an IPv6 way out (a ::/0 route and IPv6 addresses)."""
@@ -404,13 +434,18 @@ class Network:
                     "awsvpc task ENIs on the EC2 launch type never get a public IP", svc.loc
                 )
                 return Fact(NO, (*d.steps, step), d.assumed, "no public IP on EC2"), d
-            return Fact(UNKNOWN, d.steps), d
+            if launch == "FARGATE":
+                why = self.tpl.why_unknown(svc.assign_public_ip, "AssignPublicIp")
+            else:
+                why = f"the launch type of {svc.id} is not known"
+            return Fact(UNKNOWN, d.steps, blind=Step(why, svc.loc)), d
         if d.kind == NAT:
             nat = self.nat_egress(d.target, d.route_table)
-            return Fact(nat.answer, (*d.steps, *nat.steps), d.assumed + nat.assumed, nat.why), d
+            steps, assumed = (*d.steps, *nat.steps), d.assumed + nat.assumed
+            return Fact(nat.answer, steps, assumed, nat.why, nat.blind), d
         if d.kind == DETACHED:
             return Fact(NO, d.steps, d.assumed, "internet gateway not attached"), d
-        return Fact(UNKNOWN, d.steps), d
+        return Fact(UNKNOWN, d.steps, blind=d.blind), d
 
     def igw_attached(self, igw: m.InternetGateway, vpc_id: str | None) -> str:
         """Whether the gateway is attached to that VPC (closed world over attachments)."""
@@ -444,10 +479,12 @@ class Network:
             step = Step(f"NAT gateway {nat.id} is private: it cannot reach the internet", nat.loc)
             return Fact(NO, (step,), assumed, "private NAT")
         if conn != "public":
-            return Fact(UNKNOWN)
+            why = self.tpl.why_unknown(nat.connectivity, f"the connectivity of {nat.id}")
+            return Fact(UNKNOWN, blind=Step(why, nat.loc))
         nat_subnet = self.tpl.deref(nat.subnet, m.Subnet)
         if nat_subnet is None:
-            return Fact(UNKNOWN)
+            why = self.tpl.why_unknown(nat.subnet, f"the subnet of {nat.id}")
+            return Fact(UNKNOWN, blind=Step(why, nat.loc))
         d = self.default_route(nat_subnet)
         into = Step(f"NAT gateway {nat.id} is in subnet {nat_subnet.id}", nat.loc)
         if d.kind == IGW:
@@ -466,7 +503,7 @@ class Network:
                 assumed + d.assumed,
                 "NAT in a subnet without an internet route",
             )
-        return Fact(UNKNOWN)
+        return Fact(UNKNOWN, blind=d.blind)
 
     # -- network ACLs (catalogue group E) -------------------------------------------------
 

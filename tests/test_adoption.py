@@ -89,7 +89,7 @@ def test_show_suppressed_says_why(capsys) -> None:
     assert main(["check", "--show-suppressed", used]) == 0
     out = capsys.readouterr().out.splitlines()
     i = out.index("suppressed:")
-    hidden = out[i + 1 : -1]
+    hidden = out[i + 1 : -2]  # then the coverage and summary lines
     assert len(hidden) == 5 and all(" FG010 " in line for line in hidden)
     assert hidden[0].endswith("[suppressed at fixtures/FG100/cfn_used.yaml:29 (egress via proxy)]")
     assert "(egress goes through the inspection VPC)]" in hidden[-1]

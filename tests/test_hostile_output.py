@@ -113,7 +113,7 @@ def check_text(out: str, findings: int | None, show: bool) -> None:
     assert SUMMARY.fullmatch(heads[-1])
     if show:
         assert "suppressed:" in heads
-    starts = [h for h in heads[:-1] if h != "suppressed:"]
+    starts = [h for h in heads[:-1] if h != "suppressed:" and not h.startswith("coverage: ")]
     assert all(HEAD.match(h) for h in starts), starts
     if findings is not None:
         assert len(starts) == findings  # each finding starts exactly one line

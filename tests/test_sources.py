@@ -176,7 +176,7 @@ def test_tf_unknowns(tmp_path) -> None:
         },
     )
     ep = tpl.get("aws_vpc_endpoint.e", m.VpcEndpoint)
-    assert "module vpc" in ep.vpc.value.reason
+    assert "module.vpc" in ep.vpc.value.reason
     assert shape(ep.service) == "com.amazonaws.*.logs"
     assert "no value" in ep.subnets.value.reason
     assert not ep.route_tables.known

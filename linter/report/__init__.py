@@ -25,6 +25,7 @@ class Options:
     show_suppressed: bool = False  # also list what suppressions hid, and why
     fail_on: str = "warning"  # findings at or above it fail the run (junit failures)
     baseline: bool = False  # a baseline left out known findings: the rest are new
+    verbose: bool = False  # list every launcher that was not fully decided, and why
 
 
 def reporter(name: str) -> ModuleType:

@@ -10,6 +10,7 @@ from linter import __version__
 from linter.engine import Result
 from linter.findings import Finding
 from linter.report import Options
+from linter.values import Loc
 
 
 def finding(f: Finding) -> dict:
@@ -35,6 +36,10 @@ def finding(f: Finding) -> dict:
     }
 
 
+def place(loc: Loc) -> dict:
+    return {"file": loc.file, "line": loc.line, "column": loc.column}
+
+
 def as_dict(result: Result, options: Options | None = None) -> dict:
     counts = Counter(f.severity for f in result.findings)
     out = {
@@ -48,7 +53,20 @@ def as_dict(result: Result, options: Options | None = None) -> dict:
             "internal_errors": result.internal_errors,
             "suppressed": len(result.suppressed),
             "baselined": result.baselined,
+            "decided": len(result.coverage) - len(result.undecided),
+            "undecided": len(result.undecided),
         },
+        "coverage": [
+            {
+                "id": c.id,
+                "kind": c.kind,
+                **place(c.loc),
+                "decided": c.decided,
+                "blind": [{"what": b.what, **place(b.loc)} for b in c.blinds],
+            }
+            for c in result.coverage
+        ],
+        "unseen": [{"what": b.what, **place(b.loc)} for b in result.unseen],
     }
     if options is not None and options.show_suppressed:
         out["suppressed"] = [

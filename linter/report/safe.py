@@ -21,6 +21,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from linter.coverage import Blind, Coverage
     from linter.engine import Result
     from linter.findings import Finding, Step
     from linter.model import Ignore
@@ -112,4 +113,14 @@ def clean(result: Result) -> Result:
         findings=[finding(f) for f in result.findings],
         suppressed=[suppressed(s) for s in result.suppressed],
         files={path(file): kind for file, kind in result.files.items()},
+        coverage=[coverage(c) for c in result.coverage],
+        unseen=[blind(b) for b in result.unseen],
     )
+
+
+def blind(b: Blind) -> Blind:
+    return replace(b, what=text(b.what), loc=_loc(b.loc))
+
+
+def coverage(c: Coverage) -> Coverage:
+    return replace(c, id=text(c.id), loc=_loc(c.loc), blinds=tuple(map(blind, c.blinds)))

@@ -119,6 +119,32 @@ def result(f: Finding, index: int, options: Options, by: Ignore | None = None) -
     return out
 
 
+def coverage_notes(res: Result) -> list[dict[str, Any]]:
+    """What could not be decided, as notes: a silent log must not read as all clear."""
+    notes = []
+    for c in res.undecided:
+        why = "; ".join(b.what for b in c.blinds)
+        places = [physical(loc) for loc in dict.fromkeys([c.loc, *(b.loc for b in c.blinds)])]
+        notes.append(
+            {
+                "level": "note",
+                "descriptor": {"id": "coverage"},
+                "message": {"text": f"{c.kind} {c.id} was not fully checked: {why}"},
+                "locations": [{"physicalLocation": p} for p in places],
+            }
+        )
+    for b in res.unseen:
+        notes.append(
+            {
+                "level": "note",
+                "descriptor": {"id": "coverage"},
+                "message": {"text": b.what},
+                "locations": [{"physicalLocation": physical(b.loc)}],
+            }
+        )
+    return notes
+
+
 def as_dict(res: Result, options: Options) -> dict[str, Any]:
     from linter.rules import RULES
 
@@ -160,7 +186,8 @@ def as_dict(res: Result, options: Options) -> dict[str, Any]:
                                 "locations": [{"physicalLocation": physical(f.loc)}],
                             }
                             for f in internal
-                        ],
+                        ]
+                        + coverage_notes(res),
                     }
                 ],
                 "results": [result(f, index[f.rule], options, by) for f, by in shown],

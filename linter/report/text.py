@@ -37,6 +37,30 @@ def summary(result: Result) -> str:
     return f"{line} ({', '.join(extra)})" if extra else line
 
 
+def coverage_line(result: Result, verbose: bool) -> str | None:
+    """How many launchers every fact was known for; None when there were none."""
+    if not result.coverage and not result.unseen:
+        return None
+    total, open_ = len(result.coverage), len(result.undecided)
+    line = f"coverage: {total - open_} of {total} services, task sets and scheduled tasks decided"
+    blind = f"{len(result.unseen)} unit{'s' if len(result.unseen) != 1 else ''} not seen"
+    if result.unseen:
+        line += f"; {blind}"
+    if (open_ or result.unseen) and not verbose:
+        line += " (--verbose says what hid them)"
+    return line
+
+
+def blind_spots(result: Result) -> list[str]:
+    """Each undecided launcher and what hid it; each unit that could not be seen."""
+    out = []
+    for c in result.undecided:
+        out.append(f"{c.loc}: {c.kind} {c.id} was not fully checked:")
+        out += [f"    {b.loc.file}:{b.loc.line}: {b.what}" for b in c.blinds]
+    out += [f"{b.loc}: {b.what}" for b in result.unseen]
+    return out
+
+
 def render(result: Result, out: TextIO, options: Options) -> None:
     def c(code: str, s: str) -> str:
         return f"{code}{s}{_RESET}" if options.colour else s
@@ -52,4 +76,10 @@ def render(result: Result, out: TextIO, options: Options) -> None:
         print("suppressed:", file=out)
         for s in result.suppressed:
             print(c(_DIM, f"    {suppressed_line(s)}"), file=out)
+    if options.verbose:
+        for line in blind_spots(result):
+            print(c(_DIM, line) if line.startswith(" ") else line, file=out)
+    covered = coverage_line(result, options.verbose)
+    if covered:
+        print(covered, file=out)
     print(summary(result), file=out)

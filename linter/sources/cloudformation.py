@@ -251,7 +251,9 @@ class Resolver:
                 return V(Ref(str(parts[0]), str(parts[1])), loc)
             return unknown("Fn::GetAtt", loc)
         if fn == "Fn::ImportValue":
-            return unknown("Fn::ImportValue from another stack", loc)
+            name = self.value(arg, loc)
+            which = f" {name.value}" if name is not None and isinstance(name.value, str) else ""
+            return unknown(f"Fn::ImportValue{which}, which has no Export in this run", loc)
         if fn == "Fn::If":
             if isinstance(arg, list) and len(arg) == 3:
                 a, b = self.value(arg[1], loc), self.value(arg[2], loc)
@@ -287,7 +289,7 @@ class Resolver:
             return unknown(f"undefined name {name}", loc)
         default = self.default(name, param, loc)
         if default is None:
-            return unknown(f"parameter {name}", loc)
+            return unknown(f"parameter {name}, which has no default", loc)
         if isinstance(default.value, (list, dict)):
             self.budget.items(len(default.value))
         # Keep the use site's location: that is where a reader looks.

@@ -23,6 +23,7 @@ from lark import Token, Tree
 from linter.budget import Budget, TooComplex
 from linter.files import Files, Refused
 from linter.sources.common import bracket_depth
+from linter.sources.tf_types import to_bool, to_number
 from linter.values import Loc, Ref, Unknown, V, plain, same, unknown, whole
 
 _SKIP = {"new_line_or_comment"}
@@ -104,6 +105,8 @@ class Evaluator:
         self.locals: dict[str, Callable[[], V]] = {}
         # "type.name" -> callable(attr_path) -> V, filled by the reader
         self.resources: dict[str, Callable[[Loc], V]] = {}
+        # module call name -> callable(loc) -> its outputs (or instances of them)
+        self.modules: dict[str, Callable[[Loc], V]] = {}
         self.depth = 0
         self.notes: list[tuple[str, Loc]] = []  # (what was not read and why, where)
         self.rendering: list[str] = []  # templatefile() paths being rendered (cycles)
@@ -288,8 +291,8 @@ class Evaluator:
     def _conditional(self, t, scope, loc):
         cond, a, b = children(t)
         c = self.eval(cond, scope)
-        if c.known and isinstance(c.value, bool):
-            chosen = self.eval(a if c.value else b, scope)
+        if c.known and to_bool(c.value) is not None:  # "true" converts, as Terraform does
+            chosen = self.eval(a if to_bool(c.value) else b, scope)
             return V(chosen.value, chosen.loc, tuple(dict.fromkeys(c.assumed + chosen.assumed)))
         va, vb = self.eval(a, scope), self.eval(b, scope)
         if same(va, vb):
@@ -301,10 +304,10 @@ class Evaluator:
         op_node, right_node = children(term)
         op = str(children(op_node)[0]) if isinstance(op_node, Tree) else str(op_node)
         left = self.eval(left_node, scope)
-        if op in ("&&", "||") and left.known and isinstance(left.value, bool):
-            if op == "&&" and left.value is False:
+        if op in ("&&", "||") and left.known and to_bool(left.value) is not None:
+            if op == "&&" and to_bool(left.value) is False:
                 return V(False, loc, left.assumed)
-            if op == "||" and left.value is True:
+            if op == "||" and to_bool(left.value) is True:
                 return V(True, loc, left.assumed)
         right = self.eval(right_node, scope)
         if not (left.known and right.known):
@@ -324,10 +327,10 @@ class Evaluator:
         v = self.eval(operand, scope)
         if not v.known:
             return v
-        if str(op) == "!" and isinstance(v.value, bool):
-            return V(not v.value, loc, v.assumed)
-        if str(op) == "-" and isinstance(v.value, (int, float)):
-            return V(-v.value, loc, v.assumed)
+        if str(op) == "!" and to_bool(v.value) is not None:
+            return V(not to_bool(v.value), loc, v.assumed)
+        if str(op) == "-" and to_number(v.value) is not None:
+            return V(-to_number(v.value), loc, v.assumed)
         return unknown("unary operator", loc)
 
     # -- references -----------------------------------------------------------------------
@@ -405,9 +408,16 @@ class Evaluator:
                 return unknown(f"undeclared local {first}", loc)
             return self.apply(_at(thunk(), loc), steps[1:], loc)
         if root == "data":
-            return unknown("data source", loc)
-        if root == "module":
-            return unknown(f"output of module {first}", loc)
+            second = steps[1][1] if len(steps) > 1 and steps[1][0] == "attr" else "?"
+            return unknown(f"data source data.{first}.{second}", loc)
+        if root == "module" and first is not None:
+            call = self.modules.get(first)
+            if call is None:
+                return unknown(f"undeclared module {first}", loc)
+            v = self.apply(call(loc), steps[1:], loc)
+            if isinstance(v.value, list):  # a list of ids: each named where it is used
+                v = V([_at(x, loc) for x in v.value], loc, v.assumed)
+            return V(v.value, loc, v.assumed)  # at the use site, as a variable is
         if root == "path" and first in ("module", "root"):
             # As terraform sees it from the module's directory: file() resolves it from
             # there, and no local absolute path can reach a message.
@@ -660,25 +670,18 @@ _BINOPS: dict[str, Callable[[Any, Any], Any]] = {
 def _num(x: Any) -> int | float:
     """A number as Terraform's arithmetic takes it: numbers and numeric strings only
     (lists, maps and booleans raise TypeError, so `[1] * 10**8` is unknown, not built)."""
-    if isinstance(x, bool) or not isinstance(x, (int, float, str)):
+    n = to_number(x)
+    if n is None:
         raise TypeError
-    if isinstance(x, str):
-        if len(x) > 40:
-            raise ValueError
-        n = float(x) if any(c in x for c in ".eEnN") else int(x)
-        if not math.isfinite(n):
-            raise ValueError
-        return n
-    return x
+    return n
 
 
 def _bool(x: Any) -> bool:
     """A boolean as Terraform converts one: a bool, or the string "true" or "false"."""
-    if isinstance(x, bool):
-        return x
-    if x in ("true", "false"):
-        return x == "true"
-    raise TypeError
+    b = to_bool(x)
+    if b is None:
+        raise TypeError
+    return b
 
 
 def _tostring(x: Any) -> str:

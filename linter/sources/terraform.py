@@ -17,11 +17,12 @@ from typing import Any
 from linter import model as m
 from linter.budget import Budget
 from linter.files import Files, Refused
-from linter.sources import Loaded, ParseProblem, read_text
+from linter.sources import Loaded, ParseProblem, modules, read_text
 from linter.sources.common import attach_standalone_rules, bracket_depth
 from linter.sources.containers import containers
 from linter.sources.hcl_eval import RESOURCE_KEY, Evaluator, Scope, children, name_of, wrap
-from linter.values import Loc, Ref, V, rebuild, ref_ids, unknown, whole
+from linter.sources.tf_types import convert, to_number, type_of
+from linter.values import Loc, Ref, V, rebuild, ref_id, ref_ids, unknown, whole
 
 MAX_INSTANCES = 1000  # count/for_each larger than this is treated as unknown
 MAX_NESTING = 500  # brackets deep: lark's tree would take seconds per 100 KB beyond it
@@ -100,12 +101,29 @@ def body_items(body: Any) -> list[Any]:
 
 
 class Unit:
-    """The evaluation state of one Terraform directory."""
+    """The evaluation state of one Terraform module instance: the root directory, or a
+    module called from it (`prefix` "module.vpc." names its resources as Terraform does)."""
 
-    def __init__(self, directory: str, blocks: list[Block], ev: Evaluator, tfvars: list):
+    def __init__(
+        self,
+        directory: str,
+        blocks: list[Block],
+        ev: Evaluator,
+        tfvars: list,
+        session: modules.Session,
+        prefix: str = "",
+        key: str = "",
+        inputs: dict[str, Callable[[], V]] | None = None,
+        chain: tuple[str, ...] = (),
+    ):
         self.directory = directory
         self.ev = ev
         self.blocks = blocks
+        self.session = session
+        self.prefix, self.key = prefix, key
+        self.inputs = inputs or {}  # a module's variables, as its caller sets them
+        self.chain = (*chain, directory)  # the module directories above, for cycles
+        self.children: list[Unit] = []
         self.memo: dict[str, V] = {}
         self.busy: set[str] = set()
         self.tfvars = self._tfvars(tfvars)
@@ -120,6 +138,41 @@ class Unit:
             elif b.kind == "resource" and len(b.labels) == 2:
                 addr = ".".join(b.labels)
                 self.ev.resources[addr] = self._resource_thunk(addr, b)
+            elif b.kind == "module" and b.labels:
+                self.ev.modules[b.labels[0]] = self._module_thunk(b)
+
+    def child(self, directory: str, trees: list, prefix: str, key: str, inputs: dict) -> Unit:
+        """A module instance called from this unit."""
+        ev = Evaluator(directory, files=self.session.files, budget=self.ev.budget)
+        ev.notes = self.ev.notes  # one list for the whole root
+        blocks = [
+            Block(t, path, ev)
+            for path, tree in trees
+            for t in children(children(tree)[0])
+            if t.data == "block"
+        ]
+        unit = Unit(directory, blocks, ev, [], self.session, prefix, key, inputs, self.chain)
+        self.children.append(unit)
+        return unit
+
+    def outputs_value(self, loc: Loc) -> V:
+        """`module.NAME` as the caller sees it: an object of the module's outputs."""
+        out: dict[str, V] = {}
+        for b in self.blocks:
+            if b.kind == "output" and b.labels:
+                node = self.meta_arg(b, "value")
+                name = b.labels[0]
+                key = f"output.{name}"
+                out[name] = (
+                    self._memo(key, lambda n=node, b=b: self.eval_in(n, b.file, Scope()), b.loc)
+                    if node is not None
+                    else V(None, b.loc)
+                )
+        return V(out, loc)
+
+    def _module_thunk(self, b: Block) -> Callable[[Loc], V]:
+        key = f"module.{b.labels[0]}"
+        return lambda loc: self._memo(key, lambda: modules.call(self, b), b.loc)
 
     def _tfvars(self, parsed: list[tuple[str, Any]]) -> dict[str, V]:
         out: dict[str, V] = {}
@@ -136,7 +189,7 @@ class Unit:
         if key in self.memo:
             return self.memo[key]
         if key in self.busy:
-            return unknown(f"cycle through {key}", loc)
+            return unknown(f"cycle through {self.prefix}{key}", loc)
         self.busy.add(key)
         try:
             v = compute()
@@ -155,15 +208,28 @@ class Unit:
 
     def _var_thunk(self, b: Block) -> Callable[[], V]:
         name = b.labels[0]
+        type_node = self.meta_arg(b, "type")
+        vtype = type_of(type_node) if type_node is not None else "any"
 
-        def compute() -> V:
+        def default(node: Any) -> V:  # optional(T, default) in an object type
+            return self.eval_in(node, b.file, Scope())
+
+        def value() -> V:
+            if name in self.inputs:
+                return self.inputs[name]()
             if name in self.tfvars:
                 return self.tfvars[name]
-            for attr in body_items(b.body):
-                if attr.data == "attribute" and name_of(children(attr)[0]) == "default":
-                    v = self.eval_in(children(attr)[-1], b.file, Scope())
-                    return _assume(v, f"variable {name} default")
+            node = self.meta_arg(b, "default")
+            if node is not None:
+                v = self.eval_in(node, b.file, Scope())
+                return _assume(v, f"variable {self.prefix}{name} default")
+            if self.prefix:
+                return unknown(f"variable {name} of {self.prefix[:-1]} is not set", b.loc)
             return unknown(f"variable {name} has no value", b.loc)
+
+        def compute() -> V:
+            v = value()
+            return convert(v, vtype, default) if v.value is not None else v
 
         return lambda: self._memo(f"var.{name}", compute, b.loc)
 
@@ -208,42 +274,53 @@ class Unit:
                 return children(item)[-1]
         return None
 
+    @staticmethod
+    def whole_count(n: V) -> int | None:
+        """A `count` as Terraform takes it ("2" counts as 2), or None when unknown."""
+        count = whole(to_number(n.value)) if n.known else None
+        return count if count is not None and 0 <= count <= MAX_INSTANCES else None
+
+    @staticmethod
+    def each_pairs(coll: V) -> list[tuple[str, V]] | None:
+        """A `for_each` as (key, value) pairs, or None when it cannot be enumerated."""
+        if (
+            not coll.known
+            or not isinstance(coll.value, (dict, list))
+            or len(coll.value) > MAX_INSTANCES
+            or RESOURCE_KEY in coll.value  # a resource object, not a map of instances
+        ):
+            return None
+        if isinstance(coll.value, dict):
+            return list(coll.value.items())
+        if not all(x.known and isinstance(x.value, str) for x in coll.value):
+            return None
+        return [(x.value, x) for x in coll.value]
+
     def instances(self, addr: str, b: Block) -> V:
         """The resource's value: one instance, a list (count) or a map (for_each)."""
         count_node, each_node = self.meta_arg(b, "count"), self.meta_arg(b, "for_each")
+        full = self.prefix + addr
         if count_node is not None:
             n = self.eval_in(count_node, b.file, Scope())
-            count = whole(n.value) if n.known else None
-            if count is None or not 0 <= count <= MAX_INSTANCES:
-                return unknown(f"count of {addr}", b.loc)
+            count = self.whole_count(n)
+            if count is None:
+                return unknown(meta_why("count", full, n), b.loc)
             items = []
             for i in range(count):
                 scope = Scope({"count": V({"index": V(i, b.loc)}, b.loc)})
-                items.append(self.instance(f"{addr}[{i}]", b, scope, n.assumed))
+                items.append(self.instance(f"{full}[{i}]", b, scope, n.assumed))
             return V(items, b.loc, n.assumed)
         if each_node is not None:
             coll = self.eval_in(each_node, b.file, Scope())
-            if (
-                not coll.known
-                or not isinstance(coll.value, (dict, list))
-                or len(coll.value) > MAX_INSTANCES
-                or RESOURCE_KEY in coll.value  # a resource object, not a map of instances
-            ):
-                return unknown(f"for_each of {addr}", b.loc)
-            if isinstance(coll.value, dict):
-                pairs = list(coll.value.items())
-            elif isinstance(coll.value, list):
-                if not all(x.known and isinstance(x.value, str) for x in coll.value):
-                    return unknown(f"for_each of {addr}", b.loc)
-                pairs = [(x.value, x) for x in coll.value]
-            else:
-                return unknown(f"for_each of {addr}", b.loc)
+            pairs = self.each_pairs(coll)
+            if pairs is None:
+                return unknown(meta_why("for_each", full, coll), b.loc)
             out = {}
             for k, v in pairs:
                 scope = Scope({"each": V({"key": V(k, b.loc), "value": v}, b.loc)})
-                out[k] = self.instance(f'{addr}["{k}"]', b, scope, coll.assumed)
+                out[k] = self.instance(f'{full}["{k}"]', b, scope, coll.assumed)
             return V(out, b.loc, coll.assumed)
-        return self.instance(addr, b, Scope(), ())
+        return self.instance(full, b, Scope(), ())
 
     def instance(self, rid: str, b: Block, scope: Scope, assumed: tuple[str, ...]) -> V:
         v = self.body_value(b.body, b.file, scope, b.loc)
@@ -251,39 +328,63 @@ class Unit:
         return V(v.value, b.loc, assumed)
 
 
+def meta_why(arg: str, addr: str, v: V) -> str:
+    """Why a resource's instances cannot be counted: its `count` or `for_each`, and why."""
+    if not v.known:
+        why = v.value.reason
+    elif arg == "count":
+        why = f"not a whole number from 0 to {MAX_INSTANCES}"
+    else:
+        why = f"not a map or set of at most {MAX_INSTANCES} known keys"
+    return f"the {arg} of {addr} ({why})"
+
+
 def _assume(v: V, why: str) -> V:
     """Tag a value, and everything inside it, as resting on an assumption."""
     return rebuild(v, lambda n: V(n.value, n.loc, (*n.assumed, why)))
 
 
-def load(directory: str, files: Files | None = None, budget: Budget | None = None) -> Loaded:
-    files = files or Files.for_paths([directory])
+def parse_dir(directory: str, files: Files, budget: list[int]) -> tuple[list, list]:
+    """A directory's configuration files parsed: ([(path, tree)], problems). `budget`
+    holds the bytes of HCL left for the whole root, modules included."""
     sources = tf_files(directory)
     size = sum(_size(path, files) for path in sources)
-    if size > MAX_BYTES:
+    if size > budget[0]:
         where = Loc(sources[0]) if sources else Loc(directory)
         limit = f"{MAX_BYTES // 1024:,} KiB"
-        return Loaded(
-            None,
-            [
-                ParseProblem(
-                    f"too large to evaluate: its Terraform files hold "
-                    f"{size // 1024:,} KiB (the limit is {limit})",
-                    where,
-                )
-            ],
+        why = (
+            f"too large to evaluate: its Terraform files hold {size // 1024:,} KiB "
+            f"(the limit is {limit}, modules included)"
         )
+        return [], [ParseProblem(why, where)]
+    budget[0] -= size
     problems: list[ParseProblem] = []
-    trees, tfvars = [], []
-    for path in sources + tfvars_files(directory):
+    trees = []
+    for path in sources:
         tree, problem = parse(path, files)
         if problem:
             problems.append(problem)
         else:
-            (trees if path in sources else tfvars).append((path, tree))
+            trees.append((path, tree))
+    return trees, problems
+
+
+def load(directory: str, files: Files | None = None, budget: Budget | None = None) -> Loaded:
+    files = files or Files.for_paths([directory])
+    left = [MAX_BYTES]
+    trees, problems = parse_dir(directory, files, left)
+    tfvars = []
+    for path in tfvars_files(directory):
+        tree, problem = parse(path, files)
+        if problem:
+            problems.append(problem)
+        else:
+            tfvars.append((path, tree))
     if problems:
         # A missing file could hide the NAT or rule a verdict needs: analyse nothing.
         return Loaded(None, problems)
+    tpl = m.Template(kind=m.TERRAFORM, path=directory, files=tuple(p for p, _ in trees))
+    session = modules.Session(directory, files, lambda d: parse_dir(d, files, left))
     ev = Evaluator(directory, files=files, budget=budget)
     blocks = [
         Block(t, path, ev)
@@ -291,19 +392,37 @@ def load(directory: str, files: Files | None = None, budget: Budget | None = Non
         for t in children(children(tree)[0])
         if t.data == "block"
     ]
-    unit = Unit(directory, blocks, ev, tfvars)
-    tpl = m.Template(kind=m.TERRAFORM, path=directory, files=tuple(sources))
-    for b in blocks:
+    unit = Unit(directory, blocks, ev, tfvars, session)
+    build(unit, tpl)
+    for rtype, why in session.unsure.items():
+        tpl.uncertain.add(rtype)
+        tpl.unsure.setdefault(rtype, why)
+    tpl.exported |= session.handed_out
+    tpl.blind += session.blind
+    tpl.calls.update(session.calls)
+    fold_associations(tpl)
+    main_tables(tpl)
+    attach_standalone_rules(tpl)
+    notes = [ParseProblem(what, loc, syntax=False, severity="info") for what, loc in ev.notes]
+    return Loaded(tpl, notes + session.problems)
+
+
+def build(unit: Unit, tpl: m.Template) -> None:
+    """The model of a unit's resources, then of the modules it calls, recursively."""
+    for path in dict.fromkeys(b.file for b in unit.blocks):
+        if path not in tpl.files:
+            tpl.files += (path,)
+    for b in unit.blocks:
         if b.kind in ("resource", "data", "module"):
             tpl.spans.append(m.Span(b.file, b.loc.line, b.loc.end_line or b.loc.line))
         if b.kind == "resource" and len(b.labels) == 2:
             build_resource(unit, tpl, b)
-        elif b.kind == "output":
+        elif b.kind == "output" and not unit.prefix:
             _collect_output(unit, tpl, b)
-    fold_associations(tpl)
-    attach_standalone_rules(tpl)
-    notes = [ParseProblem(what, loc, syntax=False, severity="info") for what, loc in ev.notes]
-    return Loaded(tpl, notes)
+        elif b.kind == "module" and b.labels:
+            unit.ev.modules[b.labels[0]](b.loc)  # its instances become children
+    for child in unit.children:
+        build(child, tpl)
 
 
 def _collect_output(unit: Unit, tpl: m.Template, b: Block) -> None:
@@ -315,14 +434,15 @@ def _collect_output(unit: Unit, tpl: m.Template, b: Block) -> None:
 
 def build_resource(unit: Unit, tpl: m.Template, b: Block) -> None:
     rtype, _ = b.labels
-    tpl.types[".".join(b.labels)] = rtype
+    addr = ".".join(b.labels)
+    tpl.types[unit.prefix + addr] = rtype
     builder = _BUILDERS.get(rtype)
     if builder is None:
         return
-    addr = ".".join(b.labels)
     v = unit.ev.resources[addr](b.loc)
     if not v.known:
         tpl.uncertain.add(rtype)
+        tpl.unsure.setdefault(rtype, (v.value.reason, b.loc))
         return
     if isinstance(v.value, list):
         instances = v.value
@@ -781,3 +901,44 @@ def fold_associations(tpl: m.Template) -> None:
                 continue
             ep = dataclasses.replace(ep, **{field: V([*items, extra], extra.loc)})
         tpl.resources[ep.id] = ep
+
+
+_TABLE_ATTRS = ("default_route_table_id", "main_route_table_id")
+
+
+def main_tables(tpl: m.Template) -> None:
+    """Routes and associations written against `aws_vpc.X.main_route_table_id` or
+    `default_route_table_id` belong to the VPC's main table: the `aws_default_route_table`
+    that adopts it, or the table AWS creates with the VPC. `main_route_table_id` is that
+    table only while no `aws_main_route_table_association` replaces it."""
+    vpcs = {v.id: v for v in tpl.of(m.Vpc)}
+    adopted = {ref_id(rt.vpc): rt.id for rt in tpl.of(m.RouteTable) if rt.main}
+    replaced = "aws_main_route_table_association" in tpl.uncertain or any(
+        not ref_id(a.vpc) for a in tpl.of(m.MainRouteTableAssociation)
+    )
+    moved = {ref_id(a.vpc) for a in tpl.of(m.MainRouteTableAssociation)}
+
+    def table(v: V | None) -> V | None:
+        if v is None or not isinstance(v.value, Ref) or v.value.attr not in _TABLE_ATTRS:
+            return v
+        vpc = vpcs.get(v.value.id)
+        if vpc is None:
+            return v
+        if v.value.attr == "main_route_table_id" and (replaced or vpc.id in moved):
+            why = f"{vpc.id}.main_route_table_id, which an aws_main_route_table_association changes"
+            return unknown(why, v.loc)
+        if vpc.id not in adopted:
+            rid = adopted[vpc.id] = f"{vpc.id}.default_route_table"
+            tpl.add(m.RouteTable(rid, vpc.loc, vpc.type, V(Ref(vpc.id), vpc.loc), main=True))
+        return V(Ref(adopted[vpc.id]), v.loc, v.assumed)
+
+    for r in list(tpl.resources.values()):
+        if isinstance(r, (m.Route, m.RouteTableAssociation)):
+            new = table(r.route_table)
+            if new is not r.route_table:
+                tpl.resources[r.id] = dataclasses.replace(r, route_table=new)
+        elif isinstance(r, m.VpcEndpoint) and r.route_tables is not None and r.route_tables.known:
+            items = [table(x) for x in r.route_tables.items()]
+            if any(a is not b for a, b in zip(items, r.route_tables.items(), strict=True)):
+                routes = V(items, r.route_tables.loc, r.route_tables.assumed)
+                tpl.resources[r.id] = dataclasses.replace(r, route_tables=routes)

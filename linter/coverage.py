@@ -1,0 +1,154 @@
+"""What a run could decide: for every service, task set and scheduled task, whether the
+facts the rules read were all known, and if not, the construct that hid them.
+
+Rules stay silent on unknowns (ARCHITECTURE.md, three-valued logic); without this a
+silent run could mean "checked" or "blind". Each blind spot names what could not be
+seen and where ("the subnets: output of module vpc (registry module ... is not
+downloaded: run terraform init)"), so a team can pass a value, download a module, or
+require full coverage with `--fail-on-undecided`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from linter import model as m
+from linter.addresses import UNKNOWN
+from linter.network import _NACL_TYPES, _SG_RULE_TYPES, endpoint_service
+from linter.rulekit import Context, Placement
+from linter.values import Loc, V, is_unknown, ref_id
+
+_KINDS = {
+    "AWS::ECS::Service": "service",
+    "aws_ecs_service": "service",
+    "AWS::ECS::TaskSet": "task set",
+    "aws_ecs_task_set": "task set",
+}
+
+
+@dataclass(frozen=True)
+class Blind:
+    """Something a verdict needed and could not see, and where it is written."""
+
+    what: str
+    loc: Loc
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """One launcher: decided when nothing it rests on was unknown."""
+
+    id: str
+    kind: str  # service, task set or scheduled task
+    loc: Loc
+    blinds: tuple[Blind, ...] = ()
+
+    @property
+    def decided(self) -> bool:
+        return not self.blinds
+
+
+def assess(ctx: Context) -> list[Coverage]:
+    out = []
+    for p in ctx.placements:
+        blinds = tuple(dict.fromkeys(_blinds(ctx, p)))  # in order, each once
+        out.append(Coverage(p.svc.id, kind_of(p.svc), p.svc.loc, blinds))
+    return out
+
+
+def kind_of(svc: m.Service) -> str:
+    return _KINDS.get(svc.type, "scheduled task")
+
+
+def unseen(tpl: m.Template) -> list[Blind]:
+    """What the unit could not see at all (modules not downloaded, ...)."""
+    return [Blind(what, loc) for what, loc in tpl.blind]
+
+
+def _at(v: V | None, fallback: Loc) -> Loc:
+    return v.loc if v is not None else fallback
+
+
+def _blinds(ctx: Context, p: Placement) -> Iterator[Blind]:
+    tpl, net, svc, td = ctx.tpl, ctx.net, p.svc, p.td
+    if td is None:
+        why = tpl.why_unknown(svc.task_definition, "the task definition")
+        yield Blind(why or "the task definition is not known", _at(svc.task_definition, svc.loc))
+    elif td.containers is None:
+        yield Blind("the container definitions are not known", td.containers_loc or td.loc)
+    if p.launch is None:
+        yield _launch(ctx, p)
+    if td is not None and p.mode is None:
+        why = tpl.why_unknown(td.network_mode, "the network mode") or "the network mode"
+        yield Blind(why, _at(td.network_mode, td.loc))
+    if p.mode in ("bridge", "host") and p.launch != "FARGATE":
+        yield Blind(
+            f"network mode {p.mode}: the tasks use the container instance's network, "
+            "which fargate-lint does not model yet",
+            _at(td.network_mode if td else None, svc.loc),
+        )
+    if p.mode != "awsvpc" and p.launch != "FARGATE":
+        return
+    if svc.subnets is None:
+        return  # no network configuration: a deploy error other rules report
+    why = tpl.why_unknown(svc.subnets, "the subnets")
+    if why:
+        yield Blind(why, svc.subnets.loc)
+    reach = ctx.reach(p)
+    for sr in reach.subnets:
+        if sr.egress.answer == UNKNOWN:
+            b = sr.egress.blind
+            yield (
+                Blind(b.message, b.loc)
+                if b
+                else Blind(f"the way out of {sr.subnet.id}", sr.subnet.loc)
+            )
+        entries, *_ = net.nacl(sr.subnet)
+        if entries is None:
+            yield Blind(_nacl_why(tpl, sr.subnet), sr.subnet.loc)
+    if svc.security_groups is not None:
+        why = tpl.why_unknown(svc.security_groups, "the security groups")
+        if why:
+            yield Blind(why, svc.security_groups.loc)
+    if net.sg_rules_open:
+        why = tpl.uncertain_why(*_SG_RULE_TYPES) or "a security group rule's group is not known"
+        yield Blind(f"security group rules: {why}", svc.loc)
+    if reach.vpc is not None and any(sr.endpoint_only for sr in reach.subnets):
+        why = _endpoints_why(ctx, reach.vpc)
+        if why:
+            yield Blind(why, reach.vpc.loc)
+
+
+def _launch(ctx: Context, p: Placement) -> Blind:
+    tpl, svc = ctx.tpl, p.svc
+    if svc.launch_type is not None:
+        return Blind(tpl.why_unknown(svc.launch_type, "the launch type"), svc.launch_type.loc)
+    if svc.strategy is not None:
+        return Blind("the capacity provider strategy is not known", svc.strategy.loc)
+    if tpl.deref(svc.cluster, m.Cluster) is None:
+        why = tpl.why_unknown(svc.cluster, "the cluster (its capacity providers)")
+        return Blind(why or "the cluster is not known", _at(svc.cluster, svc.loc))
+    return Blind("the cluster's default capacity provider strategy is not known", svc.loc)
+
+
+def _nacl_why(tpl: m.Template, subnet: m.Subnet) -> str:
+    unsure = tpl.uncertain_why(*_NACL_TYPES)
+    if unsure:
+        return f"network ACLs: {unsure}"
+    return f"the network ACL of {subnet.id} is not known"
+
+
+def _endpoints_why(ctx: Context, vpc: m.Vpc) -> str:
+    tpl, net = ctx.tpl, ctx.net
+    unsure = tpl.uncertain_why("aws_vpc_endpoint")
+    if unsure:
+        return f"VPC endpoints: {unsure}"
+    for e in tpl.of(m.VpcEndpoint):
+        if not ref_id(e.vpc):
+            return tpl.why_unknown(e.vpc, f"the VPC of endpoint {e.id}")
+    for e in net.endpoints(vpc) or ():
+        if endpoint_service(e) is None:
+            shown = e.service.value.reason if is_unknown(e.service) else "not given"
+            return f"the service of endpoint {e.id}: {shown}"
+    return ""

@@ -1,0 +1,193 @@
+"""Terraform module calls: where a module's code is, and its instances as nested units.
+
+A call's arguments become the module's variables (evaluated in the caller, keeping
+their locations and unknowns) and its `output`s flow back as `module.NAME.OUTPUT`.
+Local sources (`./modules/vpc`) are read from the repository; registry and git
+sources from where `terraform init` put them (`.terraform/modules/modules.json`).
+A module we cannot read, or whose own `count` / `for_each` is unknown, is `Unknown`
+with the reason, and the coverage report names it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from linter.files import Files, Refused
+from linter.sources.hcl_eval import Scope, children, name_of
+from linter.values import Loc, V, ref_ids, unknown
+
+if TYPE_CHECKING:
+    from linter.sources.terraform import Block, Unit
+
+MAX_DEPTH = 10  # modules within modules
+MAX_INSTANCES = 200  # module instances in one root unit, all calls together
+MANIFEST = os.path.join(".terraform", "modules", "modules.json")
+# What a module block holds besides the module's variables.
+META_ARGS = {"source", "version", "count", "for_each", "providers", "depends_on"}
+_LOCAL = re.compile(r"^\.\.?(/|\\|$)")
+
+
+@dataclass
+class Session:
+    """What the units of one root share: the reads, the downloaded modules, the limits."""
+
+    root: str  # the root module's directory
+    files: Files
+    # parse a module directory: (trees by file, problems) — terraform.parse_dir
+    parse_dir: Callable[[str], tuple[list[tuple[str, Any]], list]]
+    instances: int = 0
+    parsed: dict[str, tuple[list[tuple[str, Any]], list]] = field(default_factory=dict)
+    blind: list[tuple[str, Loc]] = field(default_factory=list)  # for the coverage report
+    calls: dict[str, Loc] = field(default_factory=dict)  # "module.x." -> the call's location
+    handed_out: set[str] = field(default_factory=set)  # ids given to modules not read
+    problems: list = field(default_factory=list)  # local modules that do not parse: FG000
+    # resource types a module of unknown count may create, and why (Template.uncertain)
+    unsure: dict[str, tuple[str, Loc]] = field(default_factory=dict)
+    _manifest: dict[str, str] | None = None
+
+    def manifest(self) -> dict[str, str]:
+        """Module key ("vpc", "ecs.service") -> its directory, from `terraform init`."""
+        if self._manifest is None:
+            self._manifest = {}
+            path = os.path.join(self.root, MANIFEST)
+            try:
+                data = json.loads(self.files.read_bytes(path, keep=False))
+            except (OSError, Refused, ValueError):
+                return self._manifest
+            for entry in data.get("Modules", []) if isinstance(data, dict) else []:
+                if not isinstance(entry, dict):
+                    continue
+                key, where = entry.get("Key"), entry.get("Dir")
+                if isinstance(key, str) and isinstance(where, str) and key:
+                    self._manifest[key] = os.path.normpath(os.path.join(self.root, where))
+        return self._manifest
+
+    def locate(self, source: str, caller: str, key: str) -> tuple[str | None, str]:
+        """(directory, "") or (None, why it cannot be read)."""
+        if _LOCAL.match(source):
+            directory = os.path.normpath(os.path.join(caller, source))
+            if not os.path.isdir(directory):
+                return None, f"local module {source} is not in the repository"
+            return directory, ""
+        directory = self.manifest().get(key)
+        if directory is not None and os.path.isdir(directory):
+            return directory, ""
+        kind = "registry module" if _registry(source) else "module"
+        return None, f"{kind} {source} is not downloaded: run terraform init"
+
+    def parse(self, directory: str) -> tuple[list[tuple[str, Any]], list]:
+        if directory not in self.parsed:
+            self.parsed[directory] = self.parse_dir(directory)
+        return self.parsed[directory]
+
+
+def _registry(source: str) -> bool:
+    """`namespace/name/provider` (optionally behind a registry host), not git or a URL."""
+    bare = source.split("//", 1)[0]
+    return "::" not in bare and "://" not in bare and len(bare.split("/")) in (3, 4)
+
+
+def call(unit: Unit, b: Block) -> V:
+    """The value of `module.NAME`: an object of outputs, or a list / map of them for a
+    call with count / for_each; its instances become child units of `unit`."""
+    from linter.sources.terraform import MAX_INSTANCES as MAX_EACH
+    from linter.sources.terraform import meta_why
+
+    name = b.labels[0]
+    address = f"{unit.prefix}module.{name}"
+    key = f"{unit.key}.{name}" if unit.key else name
+    node = unit.meta_arg(b, "source")
+    source = unit.eval_in(node, b.file, Scope()) if node is not None else None
+    if source is None or not source.known or not isinstance(source.value, str):
+        return _blind(unit, b, address, "its source is not known")
+    if len(unit.chain) >= MAX_DEPTH:
+        return _blind(unit, b, address, f"modules nested more than {MAX_DEPTH} deep")
+    directory, why = unit.session.locate(source.value, unit.directory, key)
+    if directory is None:
+        return _blind(unit, b, address, why)
+    if directory in unit.chain:
+        return _blind(unit, b, address, "the module calls itself")
+    count_node, each_node = unit.meta_arg(b, "count"), unit.meta_arg(b, "for_each")
+    if count_node is not None:
+        n = unit.eval_in(count_node, b.file, Scope())
+        count = unit.whole_count(n)
+        if count is None or count > MAX_EACH:
+            return _uncounted(unit, b, directory, address, meta_why("count", address, n))
+        items = [
+            _instance(unit, b, directory, f"{address}[{i}]", key, {"count": {"index": i}})
+            for i in range(count)
+        ]
+        return V(items, b.loc, n.assumed)
+    if each_node is not None:
+        coll = unit.eval_in(each_node, b.file, Scope())
+        pairs = unit.each_pairs(coll)
+        if pairs is None:
+            why = meta_why("for_each", address, coll)
+            return _uncounted(unit, b, directory, address, why)
+        out = {
+            k: _instance(unit, b, directory, f'{address}["{k}"]', key, {"each": (k, v)})
+            for k, v in pairs
+        }
+        return V(out, b.loc, coll.assumed)
+    return _instance(unit, b, directory, address, key, {})
+
+
+def _instance(unit: Unit, b: Block, directory: str, address: str, key: str, names: dict) -> V:
+    """One instance: a child unit whose variables are the call's arguments."""
+    session = unit.session
+    session.instances += 1
+    if session.instances > MAX_INSTANCES:
+        return _blind(unit, b, address, f"more than {MAX_INSTANCES} module instances")
+    trees, problems = session.parse(directory)
+    if problems:
+        if not _downloaded(directory):  # the repository's own code: its FG000 is ours
+            session.problems.extend(p for p in problems if p not in session.problems)
+        return _blind(unit, b, address, f"{problems[0].message} ({problems[0].loc})")
+    scope = Scope()
+    if "count" in names:
+        scope = Scope({"count": V({"index": V(names["count"]["index"], b.loc)}, b.loc)})
+    elif "each" in names:
+        k, v = names["each"]
+        scope = Scope({"each": V({"key": V(k, b.loc), "value": v}, b.loc)})
+    inputs: dict[str, Callable[[], V]] = {}
+    for item in children(b.body):
+        if item.data != "attribute":
+            continue
+        arg = name_of(children(item)[0])
+        if arg not in META_ARGS:
+            node = children(item)[-1]
+            inputs[arg] = lambda node=node: unit.eval_in(node, b.file, scope)
+    session.calls[f"{address}."] = b.loc
+    child = unit.child(directory, trees, f"{address}.", key, inputs)
+    return child.outputs_value(b.loc)
+
+
+def _uncounted(unit: Unit, b: Block, directory: str, address: str, why: str) -> V:
+    """A module whose instances cannot be counted: absence of what it creates is unknown."""
+    trees, _ = unit.session.parse(directory)
+    for _, tree in trees:
+        for t in children(children(tree)[0]):
+            kids = children(t) if t.data == "block" else []
+            if len(kids) > 2 and name_of(kids[0]) == "resource":
+                unit.session.unsure.setdefault(name_of(kids[1]), (why, b.loc))
+    return _blind(unit, b, address, why)
+
+
+def _downloaded(directory: str) -> bool:
+    return ".terraform" in directory.split(os.sep)
+
+
+def _blind(unit: Unit, b: Block, address: str, why: str) -> V:
+    """A module we cannot see into: the coverage report says why, and whatever the call
+    hands it (a VPC id, route tables) may be extended by it."""
+    unit.session.blind.append((f"{address} was not read: {why}", b.loc))
+    for item in children(b.body):
+        if item.data == "attribute" and name_of(children(item)[0]) not in META_ARGS:
+            value = unit.eval_in(children(item)[-1], b.file, Scope())
+            unit.session.handed_out.update(ref_ids(value))
+    return unknown(f"output of {address}, which was not read ({why})", b.loc)
