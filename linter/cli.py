@@ -10,12 +10,29 @@ from linter import __version__, baseline, config
 from linter.config import FAIL_ON
 from linter.engine import Settings
 from linter.report import FORMATS, Options, fails, render
+from linter.sources import Given
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
 
 def _ids(value: str) -> list[str]:
     return [x.strip().upper() for x in value.split(",") if x.strip()]
+
+
+def _var(value: str) -> tuple[str, str]:
+    name, sep, text = value.partition("=")
+    if not sep or not name.strip():
+        raise argparse.ArgumentTypeError(f"expected NAME=VALUE, got {value!r}")
+    return name.strip(), text
+
+
+def _given(args: argparse.Namespace) -> Given:
+    """--var-file texts (the user's own files, read as given) and --var values."""
+    files = []
+    for path in args.var_file:
+        with open(path, encoding="utf-8-sig") as fh:
+            files.append((path, fh.read()))
+    return Given(tuple(files), tuple(args.var))
 
 
 def parser() -> argparse.ArgumentParser:
@@ -52,6 +69,22 @@ def parser() -> argparse.ArgumentParser:
         "--show-suppressed", action="store_true", help="also list suppressed findings and why"
     )
     check.add_argument(
+        "--var-file",
+        metavar="FILE",
+        action="append",
+        default=[],
+        help="Terraform variable values (.tfvars or .tfvars.json) for every root, after "
+        "terraform.tfvars and *.auto.tfvars; repeatable",
+    )
+    check.add_argument(
+        "--var",
+        metavar="NAME=VALUE",
+        action="append",
+        default=[],
+        type=_var,
+        help="a Terraform variable's value, as terraform -var takes it; repeatable",
+    )
+    check.add_argument(
         "-v",
         "--verbose",
         action="store_true",
@@ -86,6 +119,7 @@ def _settings(args: argparse.Namespace) -> tuple[dict, str, Settings]:
         paths=config.PathFilter(cfg) if cfg.exclude or cfg.include else None,
         severity=cfg.severity,
         baseline=baseline.read(args.baseline) if args.baseline else None,
+        given=_given(args),
     )
     return config.selected(select, ignore), args.fail_on or cfg.fail_on, settings
 
@@ -106,6 +140,9 @@ def cmd_check(args: argparse.Namespace) -> int:
         rules, fail_on, settings = _settings(args)
     except (config.ConfigError, baseline.BaselineError) as exc:
         print(f"fargate-lint: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    except (OSError, UnicodeDecodeError) as exc:
+        print(f"fargate-lint: cannot read a --var-file: {exc}", file=sys.stderr)
         return EXIT_ERROR
     result = run(args.paths, rules, settings)
     if args.write_baseline:

@@ -16,8 +16,9 @@ from dataclasses import dataclass
 from linter import model as m
 from linter.addresses import UNKNOWN
 from linter.network import _NACL_TYPES, _SG_RULE_TYPES, endpoint_service
+from linter.reach import ECR_IMAGE
 from linter.rulekit import Context, Placement
-from linter.values import Loc, V, is_unknown, ref_id
+from linter.values import Loc, V, is_unknown, ref_id, shape, text
 
 _KINDS = {
     "AWS::ECS::Service": "service",
@@ -76,7 +77,16 @@ def _blinds(ctx: Context, p: Placement) -> Iterator[Blind]:
         why = tpl.why_unknown(svc.task_definition, "the task definition")
         yield Blind(why or "the task definition is not known", _at(svc.task_definition, svc.loc))
     elif td.containers is None:
-        yield Blind("the container definitions are not known", td.containers_loc or td.loc)
+        why = f"the container definitions: {td.containers_why or 'not known'}"
+        yield Blind(why, td.containers_loc or td.loc)
+    else:
+        for c in td.containers:
+            image = shape(c.image)
+            open_ = image is None or "*" in image
+            # A private ECR image needs the same endpoints whatever its repository or tag.
+            if c.image is not None and open_ and not ECR_IMAGE.match(image or ""):
+                why = c.image.value.reason if is_unknown(c.image) else "not known"
+                yield Blind(f"the image of container {text(c.name)}: {why}", c.image.loc)
     if p.launch is None:
         yield _launch(ctx, p)
     if td is not None and p.mode is None:

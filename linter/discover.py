@@ -115,7 +115,7 @@ def discover(
             continue
         elif path.endswith(TF_SUFFIXES):
             add_tf(os.path.dirname(path) or ".", path)
-        elif path.endswith(".tfvars"):  # values change findings anywhere in the directory
+        elif path.endswith((".tfvars", ".tfvars.json")):  # values change findings anywhere
             add_tf(os.path.dirname(path) or ".", None)
         elif os.path.lexists(path):
             unit = classify(path, files) if path.endswith(DATA_SUFFIXES) else Unit("", path)

@@ -16,7 +16,7 @@ from linter.discover import REFUSED, Unit, discover
 from linter.files import Files
 from linter.findings import Finding, Step
 from linter.rulekit import Context
-from linter.sources import Loaded, ParseProblem, read_tree
+from linter.sources import Given, Loaded, ParseProblem, read_tree
 from linter.suppress import Suppressed
 from linter.values import Loc
 
@@ -31,6 +31,7 @@ class Settings:
     severity: dict[str, str] = field(default_factory=dict)  # rule id -> level
     baseline: Counter[str] | None = None  # fingerprints of findings to leave out
     files: Files | None = None  # where reads are confined; default: the scanned repository
+    given: Given = field(default_factory=Given)  # --var-file and --var, for Terraform roots
 
 
 @dataclass
@@ -50,23 +51,25 @@ class Result:
         return [c for c in self.coverage if not c.decided]
 
 
-def load_unit(unit: Unit, files: Files, budget: Budget | None = None) -> Loaded:
+def load_unit(
+    unit: Unit, files: Files, budget: Budget | None = None, given: Given | None = None
+) -> Loaded:
     """The unit's model, or the problems that stop it; a unit that needs more work than
     its budget allows ends with one FG000 at the expression where it ran out."""
     try:
-        return _load(unit, files, budget or Budget())
+        return _load(unit, files, budget or Budget(), given or Given())
     except TooComplex as exc:
         return Loaded(
             None, [ParseProblem(f"too complex to evaluate: {exc.what}", exc.loc or Loc(unit.path))]
         )
 
 
-def _load(unit: Unit, files: Files, budget: Budget) -> Loaded:
+def _load(unit: Unit, files: Files, budget: Budget, given: Given) -> Loaded:
     # Only the reader a unit needs: a CloudFormation run does not pay for HCL's imports.
     if unit.kind == m.TERRAFORM:
         from linter.sources import terraform
 
-        return terraform.load(unit.path, files, budget)
+        return terraform.load(unit.path, files, budget, given)
     if unit.kind == m.TFPLAN:
         from linter.sources import tf_plan
 
@@ -111,13 +114,15 @@ def unit_files(unit: Unit, tpl: m.Template | None) -> list[str]:
     return [unit.path]
 
 
-def lint_unit(unit: Unit, rules: dict, result: Result, files: Files) -> list[Finding]:
+def lint_unit(
+    unit: Unit, rules: dict, result: Result, files: Files, given: Given | None = None
+) -> list[Finding]:
     from linter.rules import RULES, FG000_unparseable_input
 
     out: list[Finding] = []
     work = Budget.for_kind(unit.kind)  # one per unit: evaluating it, then checking it
     try:
-        loaded = load_unit(unit, files, work)
+        loaded = load_unit(unit, files, work, given)
     except Exception as exc:  # a reader bug must not lose the other files
         result.internal_errors += 1
         return [_internal(f"the reader for {unit.path}", Loc(unit.path), exc)]
@@ -175,6 +180,7 @@ def lint_unit(unit: Unit, rules: dict, result: Result, files: Files) -> list[Fin
         reported = [f for f in reported if named(f)]
     result.suppressed += hidden
     kind = tpl.kind if tpl is not None else unit.kind
+    kind = m.TERRAFORM if kind == m.TFPLAN else kind  # a plan is Terraform to the rules
     result.files.update((f, kind) for f in reported)
     result.files.update((f.loc.file, kind) for f in out if f.loc.file not in result.files)
     return out
@@ -224,7 +230,7 @@ def run(paths: list[str], rules: dict, settings: Settings | None = None) -> Resu
     seen: set[tuple] = set()
     for unit in discover(paths, settings.paths, files):
         result.units += 1
-        for f in lint_unit(unit, rules, result, files):
+        for f in lint_unit(unit, rules, result, files, settings.given):
             key = (f.rule, f.loc, f.message)
             if key not in seen:
                 seen.add(key)

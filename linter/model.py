@@ -238,6 +238,7 @@ class TaskDefinition(Resource):
     # None when the containers are unknown (a module, a file() out of scope...)
     containers: tuple[Container, ...] | None = ()
     containers_loc: Loc | None = None
+    containers_why: str = ""  # why they are unknown, for the coverage report
 
 
 @dataclass(frozen=True)

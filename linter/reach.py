@@ -115,7 +115,7 @@ def needs(
                     add("ecr.api", c.image.loc, "a private ECR image")
                 add("ecr.dkr", c.image.loc, "a private ECR image")
                 add(S3, c.image.loc, "a private ECR image (its layers live in S3)")
-            elif c.image is not None and c.image.known:
+            elif img is not None and c.image.known:
                 add(INTERNET, c.image.loc, f"the image {img}")
             if text(c.log_driver) == "awslogs":
                 add("logs", c.log_driver.loc, "the awslogs log driver")

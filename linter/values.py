@@ -9,9 +9,12 @@ assumptions (such as a parameter default) it rests on.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
+
+_INDEX = re.compile(r"\[[^\]]*\]$")  # an instance key at the end of an address
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -141,7 +144,25 @@ def shape(v: V | None) -> str | None:
         return None
     if isinstance(v.value, Unknown):
         return v.value.shape
+    if isinstance(v.value, Ref):
+        return ref_shape(v.value)
     return text(v)
+
+
+# The form of attributes known only after apply, where it tells what a value is for.
+_REF_SHAPES = {
+    ("aws_ecr_repository", "repository_url"): "*.dkr.ecr.*.amazonaws.com/*",
+    ("aws_secretsmanager_secret", "arn"): "arn:aws:secretsmanager:*",
+    ("aws_secretsmanager_secret", "id"): "arn:aws:secretsmanager:*",
+    ("aws_ssm_parameter", "arn"): "arn:aws:ssm:*",
+}
+
+
+def ref_shape(ref: Ref) -> str | None:
+    """A reference's value as a pattern: `*.dkr.ecr.*.amazonaws.com/*` for an ECR
+    repository's URL (a Terraform address tells the type), else None."""
+    parts = _INDEX.sub("", ref.id).split(".")
+    return _REF_SHAPES.get((parts[-2] if len(parts) > 1 else "", ref.attr or "id"))
 
 
 def whole(x: Any) -> int | None:

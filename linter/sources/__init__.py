@@ -24,6 +24,15 @@ class ParseProblem:
     severity: str = "error"  # "info" for a file not read because it may not be
 
 
+@dataclass(frozen=True)
+class Given:
+    """Terraform variable values from the command line, for every root in the run:
+    `--var-file` (path, text) and `--var NAME=VALUE`, in the order given."""
+
+    var_files: tuple[tuple[str, str], ...] = ()
+    values: tuple[tuple[str, str], ...] = ()
+
+
 @dataclass
 class Loaded:
     template: Template | None

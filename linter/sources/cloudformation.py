@@ -17,7 +17,7 @@ from linter.budget import Budget, TooComplex
 from linter.files import Files
 from linter.sources import Loaded, ParseProblem, read_tree
 from linter.sources.common import attach_standalone_rules, bracket_depth
-from linter.sources.containers import containers
+from linter.sources.containers import containers, unknown_why
 from linter.values import Loc, Ref, Unknown, V, ref_ids, same, truth, unknown, whole
 
 # Parameter types whose value comes from outside the template whatever the default.
@@ -778,6 +778,7 @@ def _task_definition(lid, loc, t, p):
         compatibilities=p.get("RequiresCompatibilities"),
         containers=containers(defs) if defs is not None else (),
         containers_loc=defs.loc if defs is not None else None,
+        containers_why=unknown_why(defs),
     )
 
 

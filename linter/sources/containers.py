@@ -7,7 +7,7 @@ camelCase; `key()` accepts both so one builder serves every reader.
 from __future__ import annotations
 
 from linter.model import Container, PortMapping
-from linter.values import V
+from linter.values import Unknown, V
 
 
 def key(v: V | None, name: str) -> V | None:
@@ -18,6 +18,15 @@ def key(v: V | None, name: str) -> V | None:
     if found is None:
         found = v.value.get(name[0].upper() + name[1:])
     return found
+
+
+def unknown_why(defs: V | None) -> str:
+    """Why a container-definitions value is not a list we can read, or ""."""
+    if defs is None or isinstance(defs.value, list):
+        return ""
+    if isinstance(defs.value, Unknown):
+        return defs.value.reason
+    return "they are not a list"
 
 
 def containers(defs: V) -> tuple[Container, ...] | None:

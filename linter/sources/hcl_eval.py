@@ -24,7 +24,7 @@ from linter.budget import Budget, TooComplex
 from linter.files import Files, Refused
 from linter.sources.common import bracket_depth
 from linter.sources.tf_types import to_bool, to_number
-from linter.values import Loc, Ref, Unknown, V, plain, same, unknown, whole
+from linter.values import Loc, Ref, Unknown, V, plain, ref_shape, same, unknown, whole
 
 _SKIP = {"new_line_or_comment"}
 _PUNCT = {
@@ -107,6 +107,8 @@ class Evaluator:
         self.resources: dict[str, Callable[[Loc], V]] = {}
         # module call name -> callable(loc) -> its outputs (or instances of them)
         self.modules: dict[str, Callable[[Loc], V]] = {}
+        # "type.name" of the data sources we can evaluate (template_file) -> callable(loc)
+        self.data: dict[str, Callable[[Loc], V]] = {}
         self.depth = 0
         self.notes: list[tuple[str, Loc]] = []  # (what was not read and why, where)
         self.rendering: list[str] = []  # templatefile() paths being rendered (cycles)
@@ -189,7 +191,11 @@ class Evaluator:
             if inner.data != "interpolation":
                 return unknown("template directive", loc)
             v = self.eval(children(inner)[0], scope)
-            if not v.known or isinstance(v.value, (list, dict, Ref)):
+            if isinstance(v.value, Ref):  # known only after apply; its form may be known
+                missing.append(f"{v.value.id}.{v.value.attr or 'id'}, known after apply")
+                parts.append(ref_shape(v.value) or "*")
+                continue
+            if not v.known or isinstance(v.value, (list, dict)):
                 missing.append(v.value.reason if not v.known else "a non-string value")
                 parts.append(v.value.shape or "*" if not v.known else "*")
                 continue
@@ -197,7 +203,12 @@ class Evaluator:
             parts.append(_to_str(v.value))
         self.budget.chars(sum(map(len, parts)))
         if missing:
-            return V(Unknown(f"interpolation of {missing[0]}", "".join(parts)), loc)
+            why = (
+                missing[0]
+                if missing[0].startswith("interpolation of")
+                else (f"interpolation of {missing[0]}")
+            )
+            return V(Unknown(why, "".join(parts)), loc)
         return V("".join(parts), loc, tuple(dict.fromkeys(assumed)))
 
     def _heredoc_template(self, t, scope, loc, trim=False):
@@ -409,6 +420,9 @@ class Evaluator:
             return self.apply(_at(thunk(), loc), steps[1:], loc)
         if root == "data":
             second = steps[1][1] if len(steps) > 1 and steps[1][0] == "attr" else "?"
+            resolver = self.data.get(f"{first}.{second}")
+            if resolver is not None:
+                return self.apply(resolver(loc), steps[2:], loc)
             return unknown(f"data source data.{first}.{second}", loc)
         if root == "module" and first is not None:
             call = self.modules.get(first)

@@ -10,7 +10,7 @@ from linter import model as m
 from linter.files import Files
 from linter.sources import Loaded, ParseProblem, read_tree
 from linter.sources.cloudformation import decode, mark
-from linter.sources.containers import containers, key
+from linter.sources.containers import containers, key, unknown_why
 from linter.values import Loc, V, rebuild, unknown
 
 # Placeholders that deploy tooling fills in: <X>, {{X}}, ${X}, #{X}.
@@ -87,6 +87,7 @@ def from_tree(path: str, tree) -> Loaded:
             compatibilities=root.get("requiresCompatibilities"),
             containers=containers(defs),
             containers_loc=defs.loc,
+            containers_why=unknown_why(defs),
         )
     )
     return Loaded(tpl)

@@ -1,8 +1,9 @@
 """Terraform (HCL) into the common model. A directory of .tf files is one unit.
 
 python-hcl2's grammar parses each file (`hcl_parse`; the tree keeps positions); `hcl_eval`
-evaluates the expressions. Variables take their value from `terraform.tfvars`
-and `*.auto.tfvars`, then their default; anything else is unknown.
+evaluates the expressions. Variables take their value as terraform does: `terraform.tfvars`,
+`*.auto.tfvars` (and their `.json` forms), then `--var-file` and `--var` from the
+command line (`Given`), then their default; anything else is unknown.
 """
 
 from __future__ import annotations
@@ -17,12 +18,12 @@ from typing import Any
 from linter import model as m
 from linter.budget import Budget
 from linter.files import Files, Refused
-from linter.sources import Loaded, ParseProblem, modules, read_text
+from linter.sources import Given, Loaded, ParseProblem, modules, read_text
 from linter.sources.common import attach_standalone_rules, bracket_depth
-from linter.sources.containers import containers
+from linter.sources.containers import containers, unknown_why
 from linter.sources.hcl_eval import RESOURCE_KEY, Evaluator, Scope, children, name_of, wrap
 from linter.sources.tf_types import convert, to_number, type_of
-from linter.values import Loc, Ref, V, rebuild, ref_id, ref_ids, unknown, whole
+from linter.values import Loc, Ref, Unknown, V, rebuild, ref_id, ref_ids, unknown, whole
 
 MAX_INSTANCES = 1000  # count/for_each larger than this is treated as unknown
 MAX_NESTING = 500  # brackets deep: lark's tree would take seconds per 100 KB beyond it
@@ -46,8 +47,9 @@ def tf_files(directory: str) -> list[str]:
 
 def tfvars_files(directory: str) -> list[str]:
     """The variable files terraform reads by itself, in its order."""
-    named = _entries(directory, "terraform.tfvars")
-    return named + _entries(directory, "*.auto.tfvars")
+    named = _entries(directory, "terraform.tfvars") + _entries(directory, "terraform.tfvars.json")
+    auto = _entries(directory, "*.auto.tfvars") + _entries(directory, "*.auto.tfvars.json")
+    return named + sorted(auto)
 
 
 def _size(path: str, files: Files) -> int:
@@ -62,6 +64,12 @@ def parse(path: str, files: Files) -> tuple[Any, ParseProblem | None]:
     if problem:
         # A file we may not read could hold what a verdict needs: the directory is blind.
         return None, dataclasses.replace(problem, severity="error")
+    return parse_text(path, text)
+
+
+def parse_text(path: str, text: str) -> tuple[Any, ParseProblem | None]:
+    """A configuration or variable file's tree: HCL, JSON syntax (`.tf.json`), or for
+    a JSON variable file (`.tfvars.json`) its located value."""
     from lark.exceptions import LarkError, UnexpectedInput
 
     from linter.sources.hcl_parse import parse_hcl
@@ -69,6 +77,13 @@ def parse(path: str, files: Files) -> tuple[Any, ParseProblem | None]:
 
     if bracket_depth(text) > MAX_NESTING:
         return None, ParseProblem(f"nested too deeply (more than {MAX_NESTING} levels)", Loc(path))
+    if path.endswith(".json") and not path.endswith(".tf.json"):
+        from linter.sources.taskdef import json_value
+
+        v = json_value(text, path)
+        if v is None or not isinstance(v.value, dict):
+            return None, ParseProblem("not a JSON object of variable values", Loc(path))
+        return v, None
     try:
         if path.endswith(".tf.json"):
             return parse_tf_json(text, path), None
@@ -140,6 +155,8 @@ class Unit:
                 self.ev.resources[addr] = self._resource_thunk(addr, b)
             elif b.kind == "module" and b.labels:
                 self.ev.modules[b.labels[0]] = self._module_thunk(b)
+            elif b.kind == "data" and len(b.labels) == 2 and b.labels[0] == "template_file":
+                self.ev.data[".".join(b.labels)] = self._template_file_thunk(b)
 
     def child(self, directory: str, trees: list, prefix: str, key: str, inputs: dict) -> Unit:
         """A module instance called from this unit."""
@@ -170,19 +187,50 @@ class Unit:
                 )
         return V(out, loc)
 
+    def _template_file_thunk(self, b: Block) -> Callable[[Loc], V]:
+        """`data "template_file"`: its `rendered` is the template with `vars`, as
+        templatefile() renders one; anything unknown leaves the unknown parts out."""
+        addr = "data." + ".".join(b.labels)
+
+        def render(inst: V) -> V:
+            template, variables = inst.get("template"), inst.get("vars") or V({}, inst.loc)
+            if template is None or not template.known or not isinstance(template.value, str):
+                why = template.value.reason if template is not None and not template.known else ""
+                return unknown(f"the template of {addr} is not known {why}".strip(), inst.loc)
+            if not variables.known or not isinstance(variables.value, dict):
+                return unknown(f"the vars of {addr} are not known", inst.loc)
+            return self.ev.template(template.value, Scope(dict(variables.value)), template.loc)
+
+        def compute() -> V:
+            v = self.instances(addr, b)
+            for inst in _instances_of(v):
+                inst.value["rendered"] = render(inst)
+            return v
+
+        return lambda loc: self._memo(addr, compute, b.loc)
+
     def _module_thunk(self, b: Block) -> Callable[[Loc], V]:
         key = f"module.{b.labels[0]}"
         return lambda loc: self._memo(key, lambda: modules.call(self, b), b.loc)
 
-    def _tfvars(self, parsed: list[tuple[str, Any]]) -> dict[str, V]:
+    def _tfvars(self, parsed: list[tuple[str, Any, bool]]) -> dict[str, V]:
+        """Values from variable files, later ones winning: (path, tree, fact) where a
+        tree is HCL or already a located JSON value, and `fact` says the user passed
+        it (a file terraform finds by itself may be meant for another workspace)."""
         out: dict[str, V] = {}
-        for path, tree in parsed:
-            for attr in body_items(children(tree)[0]):
-                if attr.data == "attribute":
-                    name = name_of(children(attr)[0])
-                    self.ev.file = path
-                    v = self.ev.eval(children(attr)[-1], Scope())
-                    out[name] = _assume(v, f"{os.path.basename(path)}")
+        for path, tree, fact in parsed:
+            if isinstance(tree, V):
+                pairs = list(tree.value.items()) if isinstance(tree.value, dict) else []
+            else:
+                pairs = []
+                for attr in body_items(children(tree)[0]):
+                    if attr.data == "attribute":
+                        node = children(attr)[-1]
+                        pairs.append(
+                            (name_of(children(attr)[0]), self.eval_in(node, path, Scope()))
+                        )
+            for name, v in pairs:
+                out[name] = v if fact else _assume(v, os.path.basename(path))
         return out
 
     def _memo(self, key: str, compute: Callable[[], V], loc: Loc) -> V:
@@ -328,6 +376,17 @@ class Unit:
         return V(v.value, b.loc, assumed)
 
 
+def _instances_of(v: V) -> list[V]:
+    """The instances in a block's value: itself, or the items of a count / for_each."""
+    if not v.known:
+        return []
+    if isinstance(v.value, list):
+        return v.value
+    if RESOURCE_KEY in v.value:
+        return [v]
+    return list(v.value.values())
+
+
 def meta_why(arg: str, addr: str, v: V) -> str:
     """Why a resource's instances cannot be counted: its `count` or `for_each`, and why."""
     if not v.known:
@@ -369,17 +428,17 @@ def parse_dir(directory: str, files: Files, budget: list[int]) -> tuple[list, li
     return trees, problems
 
 
-def load(directory: str, files: Files | None = None, budget: Budget | None = None) -> Loaded:
+def load(
+    directory: str,
+    files: Files | None = None,
+    budget: Budget | None = None,
+    given: Given | None = None,
+) -> Loaded:
     files = files or Files.for_paths([directory])
     left = [MAX_BYTES]
     trees, problems = parse_dir(directory, files, left)
-    tfvars = []
-    for path in tfvars_files(directory):
-        tree, problem = parse(path, files)
-        if problem:
-            problems.append(problem)
-        else:
-            tfvars.append((path, tree))
+    tfvars, more = variable_files(directory, files, given or Given())
+    problems += more
     if problems:
         # A missing file could hide the NAT or rule a verdict needs: analyse nothing.
         return Loaded(None, problems)
@@ -405,6 +464,30 @@ def load(directory: str, files: Files | None = None, budget: Budget | None = Non
     attach_standalone_rules(tpl)
     notes = [ParseProblem(what, loc, syntax=False, severity="info") for what, loc in ev.notes]
     return Loaded(tpl, notes + session.problems)
+
+
+def variable_files(
+    directory: str, files: Files, given: Given
+) -> tuple[list[tuple[str, Any, bool]], list[ParseProblem]]:
+    """The variable files of a root, parsed in terraform's order, then the command
+    line's; `--var` values become one more file."""
+    out: list[tuple[str, Any, bool]] = []
+    problems: list[ParseProblem] = []
+    parsed = [(path, *parse(path, files), False) for path in tfvars_files(directory)]
+    parsed += [(path, *parse_text(path, text), True) for path, text in given.var_files]
+    for path, tree, problem, fact in parsed:
+        if problem:
+            problems.append(problem)
+        else:
+            out.append((path, tree, fact))
+    for name, value in given.values:
+        # As terraform takes -var: a list or map is HCL, anything else a literal string.
+        text = f"{name} = {value}" if value.lstrip().startswith(("[", "{")) else None
+        tree, problem = parse_text("--var", text) if text else (None, None)
+        if tree is None:
+            tree = V({name: V(value, Loc("--var"))}, Loc("--var"))
+        out.append(("--var", tree, True))
+    return out, problems
 
 
 def build(unit: Unit, tpl: m.Template) -> None:
@@ -444,12 +527,7 @@ def build_resource(unit: Unit, tpl: m.Template, b: Block) -> None:
         tpl.uncertain.add(rtype)
         tpl.unsure.setdefault(rtype, (v.value.reason, b.loc))
         return
-    if isinstance(v.value, list):
-        instances = v.value
-    elif RESOURCE_KEY in v.value:
-        instances = [v]
-    else:
-        instances = list(v.value.values())
+    instances = _instances_of(v)
     if not instances and v.assumed:
         tpl.dropped[rtype] = tuple(dict.fromkeys(tpl.dropped.get(rtype, ()) + v.assumed))
     for inst in instances:
@@ -820,25 +898,27 @@ def _event_target(rid, loc, t, p, u):
 
 def _task_definition(rid, loc, t, p, u):
     defs = p.get("container_definitions")
-    parsed: tuple[m.Container, ...] | None = ()
-    if defs is not None:
-        parsed = containers(decode_json_string(defs))
+    decoded = decode_json_string(defs) if defs is not None else None
     yield m.TaskDefinition(
         rid,
         loc,
         t,
         network_mode=p.get("network_mode"),
         compatibilities=p.get("requires_compatibilities"),
-        containers=parsed,
+        containers=containers(decoded) if decoded is not None else (),
         containers_loc=defs.loc if defs is not None else None,
+        containers_why=unknown_why(decoded),
     )
 
 
 def decode_json_string(v: V) -> V:
-    """container_definitions as a JSON string (literal, heredoc, file()) becomes a tree.
+    """container_definitions as a JSON string (literal, heredoc, file()) becomes a tree;
+    a template only partly known keeps its known parts (`partial_json`).
 
     Positions inside the string are not tracked: every value points at the attribute.
     """
+    if isinstance(v.value, Unknown) and v.value.shape:
+        return partial_json(v)
     if not isinstance(v.value, str):
         return v
     try:
@@ -846,6 +926,41 @@ def decode_json_string(v: V) -> V:
     except ValueError:
         return unknown("container definitions are not valid JSON", v.loc)
     return wrap(data, v.loc, v.assumed)
+
+
+_HOLE = "\x00*"  # an unknown part of a JSON template, once it is a JSON value
+
+
+def partial_json(v: V) -> V:
+    """JSON rendered from a template with unknown parts (`"cpu": ${var.cpu}`): the
+    shape has `*` for each unknown part; a bare `*` becomes an unknown value, a string
+    holding one an unknown string with that shape (an ECR image pattern survives)."""
+    shape, reason = v.value.shape, v.value.reason
+    text, quoted, escaped = [], False, False
+    for ch in shape:
+        if quoted:
+            escaped = ch == "\\" and not escaped
+            quoted = ch != '"' or escaped
+        elif ch == '"':
+            quoted = True
+        elif ch == "*":
+            ch = json.dumps(_HOLE)
+        text.append(ch)
+    try:
+        data = json.loads("".join(text))
+    except ValueError:
+        return v
+    if not isinstance(data, (list, dict)):
+        return v
+
+    def hole(n: V) -> V:
+        if n.value == _HOLE:
+            return unknown(reason, n.loc)
+        if isinstance(n.value, str) and "*" in n.value:
+            return V(Unknown(reason, n.value), n.loc)
+        return n
+
+    return rebuild(wrap(data, v.loc, v.assumed), hole)
 
 
 _BUILDERS = {
