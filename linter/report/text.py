@@ -43,7 +43,7 @@ def coverage_line(result: Result, verbose: bool) -> str | None:
         return None
     total, open_ = len(result.coverage), len(result.undecided)
     line = f"coverage: {total - open_} of {total} services, task sets and scheduled tasks decided"
-    blind = f"{len(result.unseen)} unit{'s' if len(result.unseen) != 1 else ''} not seen"
+    blind = f"{len(result.unseen)} not read (modules or files)"
     if result.unseen:
         line += f"; {blind}"
     if (open_ or result.unseen) and not verbose:

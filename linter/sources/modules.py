@@ -10,6 +10,7 @@ with the reason, and the coverage report names it.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import re
@@ -146,7 +147,8 @@ def _instance(unit: Unit, b: Block, directory: str, address: str, key: str, name
     trees, problems = session.parse(directory)
     if problems:
         if not _downloaded(directory):  # the repository's own code: its FG000 is ours
-            session.problems.extend(p for p in problems if p not in session.problems)
+            found = [dataclasses.replace(p, severity="info") for p in problems]
+            session.problems.extend(p for p in found if p not in session.problems)
         return _blind(unit, b, address, f"{problems[0].message} ({problems[0].loc})")
     scope = Scope()
     if "count" in names:

@@ -12,6 +12,7 @@ import dataclasses
 import glob
 import json
 import os
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -76,7 +77,8 @@ def parse_text(path: str, text: str) -> tuple[Any, ParseProblem | None]:
     from linter.sources.tf_json import TfJsonError, parse_tf_json
 
     if bracket_depth(text) > MAX_NESTING:
-        return None, ParseProblem(f"nested too deeply (more than {MAX_NESTING} levels)", Loc(path))
+        why = f"nested too deeply (more than {MAX_NESTING} levels)"
+        return None, ParseProblem(why, Loc(path), syntax=False)  # refused, not misread
     if path.endswith(".json") and not path.endswith(".tf.json"):
         from linter.sources.taskdef import json_value
 
@@ -415,7 +417,7 @@ def parse_dir(directory: str, files: Files, budget: list[int]) -> tuple[list, li
             f"too large to evaluate: its Terraform files hold {size // 1024:,} KiB "
             f"(the limit is {limit}, modules included)"
         )
-        return [], [ParseProblem(why, where)]
+        return [], [ParseProblem(why, where, syntax=False)]
     budget[0] -= size
     problems: list[ParseProblem] = []
     trees = []
@@ -438,11 +440,11 @@ def load(
     left = [MAX_BYTES]
     trees, problems = parse_dir(directory, files, left)
     tfvars, more = variable_files(directory, files, given or Given())
-    problems += more
-    if problems:
-        # A missing file could hide the NAT or rule a verdict needs: analyse nothing.
-        return Loaded(None, problems)
+    if any(not p.syntax for p in problems) or more:
+        # A file we may not read could hide the NAT or rule a verdict needs: analyse nothing.
+        return Loaded(None, problems + more)
     tpl = m.Template(kind=m.TERRAFORM, path=directory, files=tuple(p for p, _ in trees))
+    problems = [_without(p, tpl, files) for p in problems]
     session = modules.Session(directory, files, lambda d: parse_dir(d, files, left))
     ev = Evaluator(directory, files=files, budget=budget)
     blocks = [
@@ -463,7 +465,37 @@ def load(
     main_tables(tpl)
     attach_standalone_rules(tpl)
     notes = [ParseProblem(what, loc, syntax=False, severity="info") for what, loc in ev.notes]
-    return Loaded(tpl, notes + session.problems)
+    return Loaded(tpl, problems + notes + session.problems)
+
+
+_RESOURCE_HEADER = re.compile(r'(?m)^\s*resource\s+"?([A-Za-z][\w-]*)"?\s')
+_MODULE_HEADER = re.compile(r'(?m)^\s*module\s+"?[A-Za-z_][\w-]*"?\s*\{')
+
+
+def _without(problem: ParseProblem, tpl: m.Template, files: Files) -> ParseProblem:
+    """A file that does not parse: python-hcl2's grammar rejects some valid Terraform,
+    so it is an info note and the directory is checked without it, its resources'
+    types left uncertain (read from its block headers; a module call there could
+    create anything, so then every type is)."""
+    path = problem.loc.file
+    why = f"{os.path.basename(path)} could not be parsed"
+    tpl.blind.append((f"{path} was not read: {problem.message}", problem.loc))
+    try:
+        text = files.read_bytes(path).decode("utf-8", errors="replace")
+    except (OSError, Refused):
+        text = ""
+    types = set(_RESOURCE_HEADER.findall(text)) | set(re.findall(r'"(aws_\w+)"\s*:', text))
+    if _MODULE_HEADER.search(text):
+        types |= set(_BUILDERS)
+    for t in types:
+        tpl.uncertain.add(t)
+        tpl.unsure.setdefault(t, (why, problem.loc))
+    return dataclasses.replace(
+        problem,
+        severity="info",
+        message=f"{problem.message.rstrip('.')}; if terraform accepts this file, "
+        "fargate-lint cannot read it yet: the rest of the directory is checked without it",
+    )
 
 
 def variable_files(
