@@ -24,7 +24,7 @@ from linter.budget import Budget, TooComplex
 from linter.files import Files, Refused
 from linter.sources.common import bracket_depth
 from linter.sources.tf_types import to_bool, to_number
-from linter.values import Loc, Ref, Unknown, V, plain, ref_shape, same, unknown, whole
+from linter.values import Loc, Ref, Unknown, V, plain, rebuild, ref_shape, same, unknown, whole
 
 _SKIP = {"new_line_or_comment"}
 _PUNCT = {
@@ -428,10 +428,10 @@ class Evaluator:
             call = self.modules.get(first)
             if call is None:
                 return unknown(f"undeclared module {first}", loc)
+            # Located where it is used, all through: a subnet id out of a module is named
+            # on the service's line, not on the module's `output`.
             v = self.apply(call(loc), steps[1:], loc)
-            if isinstance(v.value, list):  # a list of ids: each named where it is used
-                v = V([_at(x, loc) for x in v.value], loc, v.assumed)
-            return V(v.value, loc, v.assumed)  # at the use site, as a variable is
+            return rebuild(v, lambda n: V(n.value, loc, n.assumed))
         if root == "path" and first in ("module", "root"):
             # As terraform sees it from the module's directory: file() resolves it from
             # there, and no local absolute path can reach a message.

@@ -49,6 +49,8 @@ class Session:
     problems: list = field(default_factory=list)  # local modules that do not parse: FG000
     # resource types a module of unknown count may create, and why (Template.uncertain)
     unsure: dict[str, tuple[str, Loc]] = field(default_factory=dict)
+    # resource types a module left out on an assumption would create (Template.dropped)
+    dropped: dict[str, tuple[str, ...]] = field(default_factory=dict)
     _manifest: dict[str, str] | None = None
 
     def manifest(self) -> dict[str, str]:
@@ -106,7 +108,7 @@ def call(unit: Unit, b: Block) -> V:
     source = unit.eval_in(node, b.file, Scope()) if node is not None else None
     if source is None or not source.known or not isinstance(source.value, str):
         return _blind(unit, b, address, "its source is not known")
-    if len(unit.chain) >= MAX_DEPTH:
+    if len(unit.chain) > MAX_DEPTH:  # the chain holds the root too
         return _blind(unit, b, address, f"modules nested more than {MAX_DEPTH} deep")
     directory, why = unit.session.locate(source.value, unit.directory, key)
     if directory is None:
@@ -119,6 +121,8 @@ def call(unit: Unit, b: Block) -> V:
         count = unit.whole_count(n)
         if count is None or count > MAX_EACH:
             return _uncounted(unit, b, directory, address, meta_why("count", address, n))
+        if count == 0:
+            _dropped(unit, directory, n.assumed)
         items = [
             _instance(unit, b, directory, f"{address}[{i}]", key, {"count": {"index": i}})
             for i in range(count)
@@ -130,6 +134,8 @@ def call(unit: Unit, b: Block) -> V:
         if pairs is None:
             why = meta_why("for_each", address, coll)
             return _uncounted(unit, b, directory, address, why)
+        if not pairs:
+            _dropped(unit, directory, coll.assumed)
         out = {
             k: _instance(unit, b, directory, f'{address}["{k}"]', key, {"each": (k, v)})
             for k, v in pairs
@@ -149,7 +155,11 @@ def _instance(unit: Unit, b: Block, directory: str, address: str, key: str, name
         if not _downloaded(directory):  # the repository's own code: its FG000 is ours
             found = [dataclasses.replace(p, severity="info") for p in problems]
             session.problems.extend(p for p in found if p not in session.problems)
-        return _blind(unit, b, address, f"{problems[0].message} ({problems[0].loc})")
+        first = problems[0]
+        # Named from the root, as reports name files: no local path reaches a message.
+        where = f"{os.path.relpath(first.loc.file, unit.session.root)}:{first.loc.line}"
+        where += f":{first.loc.column}"
+        return _blind(unit, b, address, f"{first.message.removeprefix('not read: ')} ({where})")
     scope = Scope()
     if "count" in names:
         scope = Scope({"count": V({"index": V(names["count"]["index"], b.loc)}, b.loc)})
@@ -169,15 +179,33 @@ def _instance(unit: Unit, b: Block, directory: str, address: str, key: str, name
     return child.outputs_value(b.loc)
 
 
-def _uncounted(unit: Unit, b: Block, directory: str, address: str, why: str) -> V:
-    """A module whose instances cannot be counted: absence of what it creates is unknown."""
+def _types(unit: Unit, directory: str) -> set[str]:
+    """The resource types a module directory declares (its own, not its modules')."""
     trees, _ = unit.session.parse(directory)
+    out = set()
     for _, tree in trees:
         for t in children(children(tree)[0]):
             kids = children(t) if t.data == "block" else []
             if len(kids) > 2 and name_of(kids[0]) == "resource":
-                unit.session.unsure.setdefault(name_of(kids[1]), (why, b.loc))
+                out.add(name_of(kids[1]))
+    return out
+
+
+def _uncounted(unit: Unit, b: Block, directory: str, address: str, why: str) -> V:
+    """A module whose instances cannot be counted: absence of what it creates is unknown."""
+    for t in _types(unit, directory):
+        unit.session.unsure.setdefault(t, (why, b.loc))
     return _blind(unit, b, address, why)
+
+
+def _dropped(unit: Unit, directory: str, assumed: tuple[str, ...]) -> None:
+    """A module left out by count = 0 or an empty for_each: what it would have created
+    is absent only as surely as the values that left it out (Template.dropped)."""
+    if assumed:
+        for t in _types(unit, directory):
+            unit.session.dropped[t] = tuple(
+                dict.fromkeys(unit.session.dropped.get(t, ()) + assumed)
+            )
 
 
 def _downloaded(directory: str) -> bool:

@@ -182,11 +182,12 @@ class Unit:
                 node = self.meta_arg(b, "value")
                 name = b.labels[0]
                 key = f"output.{name}"
-                out[name] = (
+                v = (
                     self._memo(key, lambda n=node, b=b: self.eval_in(n, b.file, Scope()), b.loc)
                     if node is not None
                     else V(None, b.loc)
                 )
+                out[name] = v
         return V(out, loc)
 
     def _template_file_thunk(self, b: Block) -> Callable[[Loc], V]:
@@ -458,6 +459,8 @@ def load(
     for rtype, why in session.unsure.items():
         tpl.uncertain.add(rtype)
         tpl.unsure.setdefault(rtype, why)
+    for rtype, assumed in session.dropped.items():
+        tpl.dropped[rtype] = tuple(dict.fromkeys(tpl.dropped.get(rtype, ()) + assumed))
     tpl.exported |= session.handed_out
     tpl.blind += session.blind
     tpl.calls.update(session.calls)

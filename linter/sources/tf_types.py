@@ -15,7 +15,7 @@ from typing import Any
 
 from lark import Tree
 
-from linter.values import V
+from linter.values import V, rebuild
 
 # A type: "string", "number", "bool", "any"; ("list" | "set" | "map", T);
 # ("tuple", [T, ...]); ("object", {name: (T, default node or None)}).
@@ -132,8 +132,10 @@ def convert(v: V, t: Type, default: Callable[[Any], V] | None = None) -> V:
             if key in out:
                 out[key] = convert(out[key], ft, default)
             elif dflt is not None and default is not None:
-                out[key] = convert(default(dflt), ft, default)
+                # Filled in because the value left it out: it rests on what the value does.
+                filled = rebuild(default(dflt), lambda n: V(n.value, n.loc, n.assumed + v.assumed))
+                out[key] = convert(filled, ft, default)
             else:
-                out[key] = V(None, v.loc)  # an optional attribute left out is null
+                out[key] = V(None, v.loc, v.assumed)  # an optional attribute left out is null
         return V(out, v.loc, v.assumed)
     return v
