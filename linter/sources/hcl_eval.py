@@ -635,7 +635,7 @@ def _index(v: V, key: Any, loc: Loc) -> V:
             key = int(key)  # Terraform converts "0" to the number a list index needs
         i = whole(key)
         if i is None or not 0 <= i < len(v.value):
-            return unknown("index out of range", loc)
+            return unknown(f"index {key!r} of a list of {len(v.value)}", loc)
         return v.value[i]
     if isinstance(v.value, dict):
         got = v.value.get(_to_str(key))
