@@ -125,6 +125,13 @@ def discover(
             units[("missing", path)] = Unit("missing", path)
     for directory in _called_modules([d for d, only in tf_only.items() if only is None], files):
         del tf_only[directory]  # read as a module of its caller, with the caller's inputs
+    for directory, only in list(tf_only.items()):
+        callers = _callers(directory, files) if only is not None else set()
+        for caller in sorted(callers):  # a module's file: checked with its callers' values
+            for file in only or ():
+                add_tf(caller, file)
+        if callers:
+            del tf_only[directory]
     for directory, only in tf_only.items():
         units[(TERRAFORM, directory)] = Unit(
             TERRAFORM, directory, frozenset(only) if only is not None else None
@@ -132,33 +139,69 @@ def discover(
     return sorted(units.values(), key=lambda u: (u.path, u.kind))
 
 
-def _called_modules(directories: list[str], files: Files) -> set[str]:
-    """The walked Terraform directories that another one calls as a local module (and
-    that a directory nobody calls reaches): the caller evaluates them with its inputs."""
-    if len(directories) < 2:
-        return set()
+def _calls(directories: list[str], files: Files) -> dict[str, set[str]]:
+    """Which of these Terraform directories each one calls as a local module."""
     from linter.sources.terraform import tf_files
 
-    walked = set(directories)
+    known = set(directories)
     calls: dict[str, set[str]] = {}
     for directory in directories:
         found = set()
         for path in tf_files(directory):
             try:
-                text = files.read_bytes(path).decode("utf-8", errors="replace")
+                text = files.read_bytes(path, keep=False).decode("utf-8", errors="replace")
             except (OSError, Refused):
                 continue
             for source in _LOCAL_SOURCE.findall(text):
                 target = os.path.normpath(os.path.join(directory, source))
-                if target in walked and target != directory:
+                if target in known and target != directory:
                     found.add(target)
         calls[directory] = found
+    return calls
+
+
+def _roots_of(calls: dict[str, set[str]]) -> dict[str, set[str]]:
+    """For each directory some root reaches (a root: a directory nobody calls), those
+    roots. A cycle that no root enters stays out: its directories are linted alone."""
     called = set().union(*calls.values()) if calls else set()
-    reached: set[str] = set()
-    todo = [d for d in directories if d not in called]
-    while todo:
-        for target in calls.get(todo.pop(), ()):
-            if target not in reached:
-                reached.add(target)
-                todo.append(target)
+    reached: dict[str, set[str]] = {}
+    for root in (d for d in calls if d not in called):
+        todo, seen = [root], {root}
+        while todo:
+            for target in calls.get(todo.pop(), ()):
+                if target not in seen:
+                    seen.add(target)
+                    todo.append(target)
+                    reached.setdefault(target, set()).add(root)
     return reached
+
+
+def _called_modules(directories: list[str], files: Files) -> set[str]:
+    """The walked Terraform directories that another one calls as a local module (and
+    that a directory nobody calls reaches): the caller evaluates them with its inputs."""
+    if len(directories) < 2:
+        return set()
+    return set(_roots_of(_calls(directories, files)))
+
+
+_BACKEND = re.compile(r'(?m)^\s*backend\s+"')  # only a root module has one
+
+
+def _callers(directory: str, files: Files) -> set[str]:
+    """For a named file's directory that is a local module: the root directories in the
+    repository that call it (pre-commit names the module's file, not its caller's)."""
+    from linter.sources.terraform import tf_files
+
+    for path in tf_files(directory):
+        try:
+            if _BACKEND.search(files.read_bytes(path).decode("utf-8", errors="replace")):
+                return set()
+        except (OSError, Refused):
+            return set()
+    found = []
+    for root, dirs, names in os.walk(files.root):
+        dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS and not d.startswith("."))
+        if any(n.endswith(TF_SUFFIXES) for n in names):
+            found.append(root if os.path.isabs(directory) else os.path.relpath(root))
+    found = [os.path.normpath(d) for d in found]
+    return _roots_of(_calls(found, files)).get(os.path.normpath(directory), set())

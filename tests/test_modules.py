@@ -1159,3 +1159,21 @@ def test_main_route_table_association_names_the_main_table(tmp_path) -> None:
         "aws_subnet.private has no route table association: it uses the main table aws_route_table.private"
     )
     assert coverage(result) == DECIDED
+
+
+# -- pre-commit names a module's file ----------------------------------------------------------
+
+
+def test_naming_a_module_file_checks_it_through_its_caller(tmp_path, monkeypatch) -> None:
+    """pre-commit passes the changed file: a module's own file is checked with the values
+    its caller gives it, and what passes through it is reported."""
+    main = root_tf(LOCAL_CALL, "[module.network.subnet_id]")
+    write(tmp_path, {"main.tf": main, "modules/network/main.tf": NETWORK})
+    (tmp_path / ".git").mkdir()
+    monkeypatch.chdir(tmp_path)
+    result = run(["modules/network/main.tf"], RULES)
+    assert where(result) == [("FG010", "main.tf", line_of(main, "subnets ="))]
+    assert result.units == 1
+    # A root with a backend is nobody's module: no search for callers.
+    write(tmp_path, {"modules/network/backend.tf": 'terraform {\n  backend "s3" {}\n}\n'})
+    assert where(run(["modules/network/main.tf"], RULES)) == []
