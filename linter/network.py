@@ -65,10 +65,14 @@ class Network:
         # reach.endpoint_peer by (endpoint, service): asked for every placement and subnet
         self.peers: dict[tuple[str, str], Peer] = {}
         self.assoc_by_subnet: dict[str, list[m.RouteTableAssociation]] = defaultdict(list)
+        # TF: an association whose subnet we cannot tell may be any of ours.
+        self.assoc_unplaced: m.RouteTableAssociation | None = None
         for a in tpl.of(m.RouteTableAssociation):
             sid = ref_id(a.subnet)
             if sid:
                 self.assoc_by_subnet[sid].append(a)
+            elif a.subnet is not None and tpl.kind == m.TERRAFORM:
+                self.assoc_unplaced = self.assoc_unplaced or a
         self.routes_by_table: dict[str, list[m.Route]] = defaultdict(list)
         self.routes_unplaced = False  # a route whose table we cannot tell
         for r in tpl.of(m.Route):
@@ -257,6 +261,10 @@ class Network:
         unsure = self.tpl.uncertain_why("aws_route_table_association")
         if unsure:
             return None, UNKNOWN, (Step(f"route table associations: {unsure}", subnet.loc),)
+        if self.assoc_unplaced is not None:
+            a = self.assoc_unplaced
+            why = self.tpl.why_unknown(a.subnet, f"the subnet of {a.id}")
+            return None, UNKNOWN, (Step(why, a.loc),)
         vpc = self.vpc_of(subnet)
         if vpc is None:
             why = self.tpl.why_unknown(subnet.vpc, f"the VPC of {subnet.id}")
