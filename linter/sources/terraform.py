@@ -302,7 +302,14 @@ class Unit:
             if kind == "dynamic":
                 labels = [name_of(k) for k in kids[1:] if k.data in ("string", "identifier")]
                 if labels:
-                    out[labels[0]] = unknown(f"dynamic {labels[0]} blocks", iloc)
+                    kind = labels[0]
+                    blocks = self.dynamic(kind, inner, file, scope, iloc)
+                    prev = out.get(kind)
+                    if not blocks.known or (prev is not None and not prev.known):
+                        out[kind] = blocks if not blocks.known else prev
+                    else:
+                        items = prev.value if prev is not None else []
+                        out[kind] = V(items + blocks.value, prev.loc if prev else iloc)
                 continue
             block = self.body_value(inner, file, scope, iloc)
             prev = out.get(kind)
@@ -310,8 +317,37 @@ class Unit:
                 prev.value.append(block)
             elif prev is None:
                 out[kind] = V([block], iloc)
-            # else: a `dynamic` block of this kind came first; the whole set stays unknown
+            # else: a `dynamic` block of this kind is unknown; so is the whole set
         return V(out, loc)
+
+    def dynamic(self, label: str, body: Any, file: str, scope: Scope, loc: Loc) -> V:
+        """A `dynamic` block expanded as terraform does: one `content` per element of its
+        `for_each`, the iterator (`iterator`, else the label) holding `key` and `value`."""
+        attrs, content = {}, None
+        for item in body_items(body):
+            kids = children(item)
+            if item.data == "attribute":
+                attrs[name_of(kids[0])] = kids[-1]
+            elif name_of(kids[0]) == "content":
+                content = next(k for k in kids if k.data == "body")
+        if "for_each" not in attrs or content is None:
+            return unknown(f"dynamic {label} blocks", loc)
+        coll = self.eval_in(attrs["for_each"], file, scope)
+        if not coll.known or not isinstance(coll.value, (list, dict)):
+            why = coll.value.reason if not coll.known else "not a collection"
+            return unknown(f"dynamic {label} blocks (their for_each: {why})", loc)
+        if len(coll.value) > MAX_INSTANCES:
+            return unknown(f"dynamic {label} blocks (more than {MAX_INSTANCES})", loc)
+        iterator = name_of(attrs["iterator"]) if "iterator" in attrs else label
+        if isinstance(coll.value, dict):
+            pairs = [(V(k, coll.loc), v) for k, v in coll.value.items()]
+        else:
+            pairs = [(V(i, coll.loc), v) for i, v in enumerate(coll.value)]
+        blocks = []
+        for k, v in pairs:
+            inner = scope.child({iterator: V({"key": k, "value": v}, loc)})
+            blocks.append(self.body_value(content, file, inner, loc))
+        return V(blocks, loc, coll.assumed)
 
     def _resource_thunk(self, addr: str, b: Block) -> Callable[[Loc], V]:
         def compute() -> V:
@@ -884,6 +920,10 @@ def _capacity_provider(rid, loc, t, p, u):
 def _launcher(rid, loc, t, p, **kw):
     nets = _blocks(p, "network_configuration")
     net = nets[0] if nets else None
+    dyn = p.get("network_configuration")
+    if dyn is not None and not dyn.known:
+        # A `dynamic` block over unknown values: every network setting is as unknown.
+        net = V({k: dyn for k in ("subnets", "security_groups", "assign_public_ip")}, dyn.loc)
     return m.Service(
         rid,
         loc,
