@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from linter.config import PathFilter
 from linter.files import Files, Refused, TooLarge
 from linter.model import CFN, TASKDEF, TERRAFORM, TFPLAN
+from linter.sources.tf_files import tf_files
 
 SKIP_DIRS = {".git", ".terraform", "node_modules", "__pycache__"}
 DATA_SUFFIXES = (".json", ".yaml", ".yml", ".template", ".cfn")
@@ -141,8 +142,6 @@ def discover(
 
 def _calls(directories: list[str], files: Files) -> dict[str, set[str]]:
     """Which of these Terraform directories each one calls as a local module."""
-    from linter.sources.terraform import tf_files
-
     known = set(directories)
     calls: dict[str, set[str]] = {}
     for directory in directories:
@@ -190,8 +189,6 @@ _BACKEND = re.compile(r'(?m)^\s*backend\s+"')  # only a root module has one
 def _callers(directory: str, files: Files) -> set[str]:
     """For a named file's directory that is a local module: the root directories in the
     repository that call it (pre-commit names the module's file, not its caller's)."""
-    from linter.sources.terraform import tf_files
-
     for path in tf_files(directory):
         try:
             if _BACKEND.search(files.read_bytes(path).decode("utf-8", errors="replace")):

@@ -108,7 +108,7 @@ def unit_files(unit: Unit, tpl: m.Template | None) -> list[str]:
     if tpl is not None:
         return list(tpl.files)
     if unit.kind == m.TERRAFORM:
-        from linter.sources.terraform import tf_files
+        from linter.sources.tf_files import tf_files
 
         return tf_files(unit.path)
     return [unit.path]

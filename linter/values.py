@@ -47,6 +47,21 @@ class Unknown:
 
 
 @dataclass(frozen=True, slots=True)
+class Failed(Unknown):
+    """An expression terraform would reject (a missing attribute, an index past the end,
+    an operator on the wrong types): as unknown as any to the rules, but try() moves on
+    past it and can() is false, where an unknown leaves both unknown."""
+
+
+def failed(reason: str, loc: Loc) -> V:
+    return V(Failed(reason), loc)
+
+
+def is_failed(v: V) -> bool:
+    return isinstance(v.value, Failed)
+
+
+@dataclass(frozen=True, slots=True)
 class Ref:
     """A reference to a resource defined in the same unit (logical id or TF address)."""
 
@@ -158,11 +173,16 @@ _REF_SHAPES = {
 }
 
 
+def ref_type(ref: Ref) -> str:
+    """The resource type a Terraform address names (`module.a.aws_vpc.b[0]`), or ""."""
+    parts = _INDEX.sub("", ref.id).split(".")
+    return parts[-2] if len(parts) > 1 else ""
+
+
 def ref_shape(ref: Ref) -> str | None:
     """A reference's value as a pattern: `*.dkr.ecr.*.amazonaws.com/*` for an ECR
     repository's URL (a Terraform address tells the type), else None."""
-    parts = _INDEX.sub("", ref.id).split(".")
-    return _REF_SHAPES.get((parts[-2] if len(parts) > 1 else "", ref.attr or "id"))
+    return _REF_SHAPES.get((ref_type(ref), ref.attr or "id"))
 
 
 def whole(x: Any) -> int | None:

@@ -24,7 +24,21 @@ from linter.budget import Budget, TooComplex
 from linter.files import Files, Refused
 from linter.sources.common import bracket_depth
 from linter.sources.tf_types import to_bool, to_number
-from linter.values import Loc, Ref, Unknown, V, plain, rebuild, ref_shape, same, unknown, whole
+from linter.values import (
+    Loc,
+    Ref,
+    Unknown,
+    V,
+    failed,
+    is_failed,
+    plain,
+    rebuild,
+    ref_shape,
+    ref_type,
+    same,
+    unknown,
+    whole,
+)
 
 _SKIP = {"new_line_or_comment"}
 _PUNCT = {
@@ -177,10 +191,16 @@ class Evaluator:
         return V({"true": True, "false": False, "null": None}[word], loc)
 
     def _string(self, t, scope, loc):
+        kids = children(t)
+        if len(kids) == 1 and isinstance(kids[0].children[0], Tree):
+            inner = kids[0].children[0]
+            if inner.data == "interpolation":  # "${x}" alone is x itself, as terraform has it
+                return self.eval(children(inner)[0], scope)
         parts: list[str] = []
         assumed: list[str] = []
         missing: list[str] = []
-        for part in children(t):
+        refs: list[Ref] = []
+        for part in kids:
             inner = part.children[0]
             if isinstance(inner, Token):
                 if inner.type == "STRING_CHARS":
@@ -194,6 +214,7 @@ class Evaluator:
             if isinstance(v.value, Ref):  # known only after apply; its form may be known
                 missing.append(f"{v.value.id}.{v.value.attr or 'id'}, known after apply")
                 parts.append(ref_shape(v.value) or "*")
+                refs.append(v.value)
                 continue
             if not v.known or isinstance(v.value, (list, dict)):
                 missing.append(v.value.reason if not v.known else "a non-string value")
@@ -202,14 +223,18 @@ class Evaluator:
             assumed.extend(v.assumed)
             parts.append(_to_str(v.value))
         self.budget.chars(sum(map(len, parts)))
+        text = "".join(parts)
+        if refs and ref_type(refs[0]) == "aws_ecs_task_definition" and text.startswith("*:"):
+            # "${td.family}:${td.revision}" names that task definition, whatever revision.
+            return V(refs[0], loc)
         if missing:
             why = (
                 missing[0]
                 if missing[0].startswith("interpolation of")
                 else (f"interpolation of {missing[0]}")
             )
-            return V(Unknown(why, "".join(parts)), loc)
-        return V("".join(parts), loc, tuple(dict.fromkeys(assumed)))
+            return V(Unknown(why, text), loc)
+        return V(text, loc, tuple(dict.fromkeys(assumed)))
 
     def _heredoc_template(self, t, scope, loc, trim=False):
         from hcl2.utils import HEREDOC_PATTERN, HEREDOC_TRIM_PATTERN
@@ -305,10 +330,12 @@ class Evaluator:
         if c.known and to_bool(c.value) is not None:  # "true" converts, as Terraform does
             chosen = self.eval(a if to_bool(c.value) else b, scope)
             return V(chosen.value, chosen.loc, tuple(dict.fromkeys(c.assumed + chosen.assumed)))
+        if is_failed(c):
+            return V(c.value, loc)
         va, vb = self.eval(a, scope), self.eval(b, scope)
         if same(va, vb):
             return va
-        return unknown("conditional on an unknown value", loc)
+        return unknown(f"a condition on {_why(c)}", loc)
 
     def _binary_op(self, t, scope, loc):
         left_node, term = children(t)[:2]
@@ -322,13 +349,14 @@ class Evaluator:
                 return V(True, loc, left.assumed)
         right = self.eval(right_node, scope)
         if not (left.known and right.known):
-            return unknown("operation on an unknown value", loc)
+            bad = left if not left.known else right
+            return V(bad.value, loc) if is_failed(bad) else unknown(_why(bad), loc)
         a, b = plain(left), plain(right)
         assumed = tuple(dict.fromkeys(left.assumed + right.assumed))
         try:
             result = _BINOPS[op](a, b)
         except (TypeError, ValueError, ZeroDivisionError, KeyError, OverflowError):
-            return unknown(f"operator {op}", loc)
+            return failed(f"operator {op} on values it cannot take", loc)
         if isinstance(result, int) and not isinstance(result, bool) and abs(result) > 2**53:
             result = float(result)  # keep products of products from growing without end
         return V(result, loc, assumed)
@@ -476,8 +504,8 @@ class Evaluator:
         cond = kids[2] if len(kids) > 2 else None
         out = []
         for inner in self._for_scopes(intro, cond, scope):
-            if inner is None:
-                return unknown("for expression over unknown values", loc)
+            if isinstance(inner, V):  # the collection or a condition is unknown
+                return V(inner.value, loc) if is_failed(inner) else unknown(_why(inner), loc)
             out.append(self.eval(body, inner))
         self.budget.items(len(out))
         return V(out, loc)
@@ -488,8 +516,8 @@ class Evaluator:
         cond = next((k for k in kids[3:] if isinstance(k, Tree) and k.data == "for_cond"), None)
         out: dict[str, V] = {}
         for inner in self._for_scopes(intro, cond, scope):
-            if inner is None:
-                return unknown("for expression over unknown values", loc)
+            if isinstance(inner, V):  # the collection or a condition is unknown
+                return V(inner.value, loc) if is_failed(inner) else unknown(_why(inner), loc)
             k = self.eval(key_node, inner)
             if not k.known or isinstance(k.value, (list, dict, Ref)):
                 return unknown("for expression with an unknown key", loc)
@@ -498,13 +526,13 @@ class Evaluator:
         return V(out, loc)
 
     def _for_scopes(self, intro, cond, scope):
-        """A scope per element that passes the `if`; None when the collection or the
-        condition is unknown (the caller then gives up)."""
+        """A scope per element that passes the `if`; the unknown value instead when the
+        collection or a condition is unknown (the caller then gives up, saying why)."""
         names = [str(c.children[0]) for c in children(intro) if isinstance(c, Tree)][:-1]
         coll_node = [c for c in children(intro) if isinstance(c, Tree)][-1]
         coll = self.eval(coll_node, scope)
         if not coll.known or not isinstance(coll.value, (dict, list)):
-            yield None
+            yield coll if not coll.known else failed("for expression over a single value", coll.loc)
             return
         self.budget.items(len(coll.value))
         if isinstance(coll.value, dict):
@@ -516,7 +544,7 @@ class Evaluator:
             if cond is not None:
                 c = self.eval(children(cond)[-1], inner)
                 if not c.known:
-                    yield None
+                    yield c
                     return
                 if not c.value:
                     continue
@@ -534,12 +562,12 @@ class Evaluator:
         expand = args_node is not None and any(
             isinstance(c, Token) and c.type == "ELLIPSIS" for c in args_node.children
         )
-        if name == "try":
+        if name == "try":  # the first argument that is not an error, known or not
             for a in arg_nodes:
                 v = self.eval(a, scope)
-                if v.known:
+                if not is_failed(v):
                     return v
-            return unknown("try()", loc)
+            return failed("try(): every argument failed", loc)
         args = [self.eval(a, scope) for a in arg_nodes]
         if expand and args:
             last = args.pop()
@@ -551,14 +579,17 @@ class Evaluator:
         if fn is None:
             return unknown(f"function {name}()", loc)
         if name == "can":
-            return V(all(a.known for a in args), loc)
+            if any(is_failed(a) for a in args):
+                return V(False, loc)
+            bad = next((a for a in args if not a.known), None)
+            return V(True, loc) if bad is None else unknown(f"can() of {_why(bad)}", loc)
         if any(not a.known for a in args) and name not in _TOLERANT:
             bad = next(a for a in args if not a.known)
             return V(bad.value, loc, bad.assumed)
         try:
             result = fn(self, args, loc)
         except (TypeError, ValueError, KeyError, IndexError, AttributeError, OverflowError):
-            return unknown(f"{name}() on values it cannot take", loc)
+            return failed(f"{name}() on values it cannot take", loc)
         except RecursionError:
             return unknown(f"{name}() nested too deeply", loc)
         if isinstance(result, V):
@@ -592,6 +623,11 @@ class Evaluator:
 # -- helpers -------------------------------------------------------------------------------
 
 
+def _why(v: V) -> str:
+    """The reason an unknown value is unknown (the root cause, passed on as it is)."""
+    return v.value.reason if isinstance(v.value, Unknown) else "a value of the wrong type"
+
+
 def _bare_identifier(node) -> str | None:
     while isinstance(node, Tree) and node.data == "expr_term" and len(children(node)) == 1:
         node = children(node)[0]
@@ -616,8 +652,8 @@ def _attr(v: V, name: str, loc: Loc) -> V:
         if rid is not None and (name in IDENTITY_ATTRS or name not in v.value):
             return V(Ref(rid.value, name), loc)
         got = v.value.get(name)
-        return got if got is not None else V(None, loc)
-    return unknown(f"attribute {name}", loc)
+        return got if got is not None else failed(f"no attribute {name}", loc)
+    return failed(f"attribute {name} of a value that has none", loc)
 
 
 def _size(x: Any) -> int:
@@ -635,12 +671,12 @@ def _index(v: V, key: Any, loc: Loc) -> V:
             key = int(key)  # Terraform converts "0" to the number a list index needs
         i = whole(key)
         if i is None or not 0 <= i < len(v.value):
-            return unknown(f"index {key!r} of a list of {len(v.value)}", loc)
+            return failed(f"index {key!r} of a list of {len(v.value)}", loc)
         return v.value[i]
     if isinstance(v.value, dict):
         got = v.value.get(_to_str(key))
-        return got if got is not None else unknown(f"key {key}", loc)
-    return unknown("index", loc)
+        return got if got is not None else failed(f"no key {key}", loc)
+    return failed("an index into a value that has none", loc)
 
 
 def _to_str(x: Any) -> str:

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from linter.files import Files, Refused
 from linter.sources.hcl_eval import Scope, children, name_of
+from linter.sources.tf_files import tf_files
 from linter.values import Loc, V, ref_ids, unknown
 
 if TYPE_CHECKING:
@@ -76,9 +77,13 @@ class Session:
             directory = os.path.normpath(os.path.join(caller, source))
             if not os.path.isdir(directory):
                 return None, f"local module {source} is not in the repository"
+            if not tf_files(directory):
+                return None, f"local module {source} has no Terraform files"
             return directory, ""
         directory = self.manifest().get(key)
         if directory is not None and os.path.isdir(directory):
+            if not tf_files(directory):
+                return None, f"{source} has no Terraform files where terraform init put it"
             return directory, ""
         kind = "registry module" if _registry(source) else "module"
         return None, f"{kind} {source} is not downloaded: run terraform init"

@@ -9,7 +9,6 @@ command line (`Given`), then their default; anything else is unknown.
 from __future__ import annotations
 
 import dataclasses
-import glob
 import json
 import os
 import re
@@ -23,8 +22,9 @@ from linter.sources import Given, Loaded, ParseProblem, modules, read_text
 from linter.sources.common import attach_standalone_rules, bracket_depth
 from linter.sources.containers import containers, unknown_why
 from linter.sources.hcl_eval import RESOURCE_KEY, Evaluator, Scope, children, name_of, wrap
+from linter.sources.tf_files import tf_files, tfvars_files
 from linter.sources.tf_types import convert, to_number, type_of
-from linter.values import Loc, Ref, Unknown, V, rebuild, ref_id, ref_ids, unknown, whole
+from linter.values import Loc, Ref, Unknown, V, plain, rebuild, ref_id, ref_ids, unknown, whole
 
 MAX_INSTANCES = 1000  # count/for_each larger than this is treated as unknown
 MAX_NESTING = 500  # brackets deep: lark's tree would take seconds per 100 KB beyond it
@@ -32,25 +32,6 @@ MAX_NESTING = 500  # brackets deep: lark's tree would take seconds per 100 KB be
 # more than this is an FG000 rather than a run of minutes. The generated 5,000-resource
 # benchmark directory is 0.9 MB; the largest corpus directory 48 KB.
 MAX_BYTES = 1024 * 1024
-
-
-def _entries(directory: str, pattern: str) -> list[str]:
-    """Directory entries matching `pattern` that are not directories (terraform skips
-    those; a FIFO or a link out of the repository is kept, for the reader to refuse)."""
-    found = glob.glob(os.path.join(glob.escape(directory), pattern))
-    return sorted(p for p in found if not os.path.isdir(p))
-
-
-def tf_files(directory: str) -> list[str]:
-    """The configuration files of a directory: HCL (`*.tf`) and JSON (`*.tf.json`)."""
-    return sorted(_entries(directory, "*.tf") + _entries(directory, "*.tf.json"))
-
-
-def tfvars_files(directory: str) -> list[str]:
-    """The variable files terraform reads by itself, in its order."""
-    named = _entries(directory, "terraform.tfvars") + _entries(directory, "terraform.tfvars.json")
-    auto = _entries(directory, "*.auto.tfvars") + _entries(directory, "*.auto.tfvars.json")
-    return named + sorted(auto)
 
 
 def _size(path: str, files: Files) -> int:
@@ -197,6 +178,10 @@ class Unit:
 
         def render(inst: V) -> V:
             template, variables = inst.get("template"), inst.get("vars") or V({}, inst.loc)
+            if template is not None and isinstance(template.value, (list, dict)):
+                # file("x.json") reads JSON as a value (to keep its positions): as text again.
+                text = json.dumps(plain(template), default=str)
+                template = V(text, template.loc, template.assumed)
             if template is None or not template.known or not isinstance(template.value, str):
                 why = template.value.reason if template is not None and not template.known else ""
                 return unknown(f"the template of {addr} is not known {why}".strip(), inst.loc)
@@ -265,15 +250,26 @@ class Unit:
         def default(node: Any) -> V:  # optional(T, default) in an object type
             return self.eval_in(node, b.file, Scope())
 
+        def given() -> V | None:
+            v = self.inputs[name]() if name in self.inputs else self.tfvars.get(name)
+            if v is not None and v.known and v.value is None and not_nullable():
+                return None  # `nullable = false`: a null argument takes the default
+            return v
+
+        def not_nullable() -> bool:
+            node = self.meta_arg(b, "nullable")
+            return node is not None and self.eval_in(node, b.file, Scope()).value is False
+
         def value() -> V:
-            if name in self.inputs:
-                return self.inputs[name]()
-            if name in self.tfvars:
-                return self.tfvars[name]
+            v = given()
+            if v is not None:
+                return v
             node = self.meta_arg(b, "default")
             if node is not None:
                 v = self.eval_in(node, b.file, Scope())
-                return _assume(v, f"variable {self.prefix}{name} default")
+                if self.prefix:  # fixed by the module's code: nobody's assumption
+                    return v
+                return _assume(v, f"variable {name} default")
             if self.prefix:
                 return unknown(f"variable {name} of {self.prefix[:-1]} is not set", b.loc)
             return unknown(f"variable {name} has no value", b.loc)
@@ -597,6 +593,8 @@ def build_resource(unit: Unit, tpl: m.Template, b: Block) -> None:
     if not v.known:
         tpl.uncertain.add(rtype)
         tpl.unsure.setdefault(rtype, (v.value.reason, b.loc))
+        if rtype in _LAUNCHERS:  # a service that may exist: coverage must name it
+            tpl.blind.append((f"{unit.prefix}{addr} could not be counted: {v.value.reason}", b.loc))
         return
     instances = _instances_of(v)
     if not instances and v.assumed:
@@ -1037,6 +1035,8 @@ def partial_json(v: V) -> V:
 
     return rebuild(wrap(data, v.loc, v.assumed), hole)
 
+
+_LAUNCHERS = ("aws_ecs_service", "aws_ecs_task_set", "aws_cloudwatch_event_target")
 
 _BUILDERS = {
     "aws_vpc": _vpc,

@@ -1,0 +1,156 @@
+"""Terraform semantics the evaluator must share with terraform, each one found missing
+on a public repository: try() and can() over errors, nullable variables, a lone
+interpolation, a task definition named by family and revision, template_file over a
+JSON file, module defaults, uncountable services and empty module directories."""
+
+from __future__ import annotations
+
+import json
+import pathlib
+
+from linter.rules import RULES
+from test_modules import NETWORK, SERVICE, line_of, root_tf, where, write
+
+from linter.engine import Result, run
+
+STRANDED_AT = "subnets ="
+
+
+def lint(root: pathlib.Path) -> Result:
+    result = run([str(root)], RULES)
+    assert result.internal_errors == 0, [f.message for f in result.findings]
+    return result
+
+
+def _network(count: str) -> str:
+    """The stranded network, its subnet counted by `count`."""
+    return NETWORK.replace(
+        'resource "aws_subnet" "private" {\n',
+        f'resource "aws_subnet" "private" {{\n  count = {count}\n',
+    ).replace("aws_subnet.private.id", "aws_subnet.private[0].id")
+
+
+def _fires(tmp_path, head: str, count: str) -> list[tuple[str, str, int]]:
+    main = root_tf(head + _network(count), "[aws_subnet.private[0].id]")
+    write(tmp_path, {"main.tf": main.replace("var.cidr", '"10.0.0.0/16"')})
+    return where(lint(tmp_path))
+
+
+def test_try_moves_past_a_missing_attribute(tmp_path) -> None:
+    head = 'locals {\n  o = { image = "nginx" }\n}\n'
+    assert [r for r, _, _ in _fires(tmp_path, head, "try(local.o.create, true) ? 1 : 0")] == [
+        "FG010"
+    ]
+
+
+def test_try_of_an_unknown_stays_unknown(tmp_path) -> None:
+    head = 'variable "create" {}\n'
+    assert _fires(tmp_path, head, "try(var.create, true) ? 1 : 0") == []
+
+
+def test_can_of_a_missing_attribute_is_false(tmp_path) -> None:
+    head = 'locals {\n  o = { image = "nginx" }\n}\n'
+    assert _fires(tmp_path, head, "can(local.o.create) ? 0 : 1") != []
+
+
+def test_a_null_argument_to_a_non_nullable_variable_takes_the_default(tmp_path) -> None:
+    module = 'variable "create" {\n  type     = bool\n  default  = true\n  nullable = false\n}\n'
+    module += _network("var.create ? 1 : 0").replace("var.cidr", '"10.0.0.0/16"')
+    module += 'output "subnet_id" {\n  value = aws_subnet.private[0].id\n}\n'
+    call = 'module "network" {\n  source = "./modules/network"\n  create = null\n}\n'
+    main = root_tf(call, "[module.network.subnet_id]")
+    write(tmp_path, {"main.tf": main, "modules/network/main.tf": module})
+    assert where(lint(tmp_path)) == [("FG010", "main.tf", line_of(main, STRANDED_AT))]
+
+
+def test_a_lone_interpolation_is_the_value_itself(tmp_path) -> None:
+    main = root_tf(NETWORK, '["${aws_subnet.private.id}"]').replace("var.cidr", '"10.0.0.0/16"')
+    write(tmp_path, {"main.tf": main})
+    assert where(lint(tmp_path)) == [("FG010", "main.tf", line_of(main, STRANDED_AT))]
+
+
+def test_family_and_revision_name_the_task_definition(tmp_path) -> None:
+    main = root_tf(NETWORK, "[aws_subnet.private.id]").replace("var.cidr", '"10.0.0.0/16"')
+    main = main.replace(
+        "task_definition = aws_ecs_task_definition.app.arn",
+        'task_definition = "${aws_ecs_task_definition.app.family}:'
+        '${max(aws_ecs_task_definition.app.revision, 1)}"',
+    )
+    write(tmp_path, {"main.tf": main})
+    result = lint(tmp_path)
+    assert where(result) == [("FG010", "main.tf", line_of(main, STRANDED_AT))]
+    assert [c.decided for c in result.coverage] == [True]
+
+
+def test_template_file_over_a_json_file_is_rendered(tmp_path) -> None:
+    main = root_tf(NETWORK, "[aws_subnet.private.id]").replace("var.cidr", '"10.0.0.0/16"')
+    main = main.replace(
+        'container_definitions = jsonencode([{ name = "app", image = "nginx" }])',
+        "container_definitions = data.template_file.td.rendered",
+    )
+    main += 'data "template_file" "td" {\n  template = file("td.json")\n'
+    main += '  vars = { IMAGE = "123456789012.dkr.ecr.eu-west-1.amazonaws.com/app:1" }\n}\n'
+    td = [{"name": "app", "image": "${IMAGE}"}]
+    write(tmp_path, {"main.tf": main, "td.json": json.dumps(td)})
+    result = lint(tmp_path)
+    assert [c.decided for c in result.coverage] == [True]
+    assert where(result) == [("FG010", "main.tf", line_of(main, STRANDED_AT))]
+
+
+def test_a_module_default_is_no_assumption(tmp_path) -> None:
+    """A root variable's default may be overridden (a warning rests on it); a module's,
+    which its caller leaves alone, is fixed by the code: the NAT route it leaves out is
+    an error, as the same count written with a literal would be."""
+    module = NETWORK.replace(
+        'variable "cidr" {\n  type = string\n}', 'variable "cidr" {\n  default = "10.0.0.0/16"\n}'
+    )
+    module += 'variable "nat" {\n  default = false\n}\n'
+    module += 'resource "aws_route" "nat" {\n  count                  = var.nat ? 1 : 0\n'
+    module += "  route_table_id         = aws_route_table.private.id\n"
+    module += '  destination_cidr_block = "0.0.0.0/0"\n  nat_gateway_id         = "nat-1"\n}\n'
+    module += 'output "subnet_id" {\n  value = aws_subnet.private.id\n}\n'
+    call = 'module "network" {\n  source = "./modules/network"\n}\n'
+    main = root_tf(call, "[module.network.subnet_id]")
+    write(tmp_path, {"main.tf": main, "modules/network/main.tf": module})
+    result = lint(tmp_path)
+    assert [(f.rule, f.severity) for f in result.findings] == [("FG010", "error")]
+    # The same route left out by a root variable's default: an assumption, a warning.
+    root = module.replace('variable "cidr" {', 'variable "unused" {', 1)
+    write(tmp_path, {"main.tf": root_tf(root, "[aws_subnet.private.id]")})
+    (tmp_path / "modules" / "network" / "main.tf").unlink()
+    result = lint(tmp_path)
+    assert [(f.rule, f.severity) for f in result.findings] == [("FG010", "warning")]
+
+
+def test_a_service_that_cannot_be_counted_is_named(tmp_path) -> None:
+    main = 'variable "enabled" {}\n' + SERVICE.replace(
+        'resource "aws_ecs_service" "app" {\n',
+        'resource "aws_ecs_service" "app" {\n  count = var.enabled ? 1 : 0\n',
+    ).replace("SUBNETS", '["subnet-1"]')
+    write(tmp_path, {"main.tf": main})
+    result = lint(tmp_path)
+    assert [(b.loc.line, b.what) for b in result.unseen] == [
+        (
+            line_of(main, 'resource "aws_ecs_service"'),
+            "aws_ecs_service.app could not be counted: the count of aws_ecs_service.app "
+            "(a condition on variable enabled has no value)",
+        )
+    ]
+
+
+def test_a_downloaded_module_without_terraform_files_is_not_read(tmp_path) -> None:
+    call = 'module "vpc" {\n  source = "terraform-aws-modules/vpc/aws"\n}\n'
+    manifest = {"Modules": [{"Key": "vpc", "Source": "x", "Dir": ".terraform/modules/vpc"}]}
+    write(
+        tmp_path,
+        {
+            "main.tf": root_tf(call, "module.vpc.private_subnets"),
+            ".terraform/modules/vpc/README.md": "no code here\n",
+            ".terraform/modules/modules.json": json.dumps(manifest),
+        },
+    )
+    ((what),) = [b.what for b in lint(tmp_path).unseen]
+    assert what == (
+        "module.vpc was not read: terraform-aws-modules/vpc/aws has no Terraform files "
+        "where terraform init put it"
+    )
