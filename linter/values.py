@@ -53,6 +53,14 @@ class Failed(Unknown):
     past it and can() is false, where an unknown leaves both unknown."""
 
 
+@dataclass(frozen=True, slots=True)
+class Placeholder(Unknown):
+    """Text that deploy tooling fills in (`${IMAGE}`, `<X>`): unknown, with the text
+    kept, so a template that holds it can still be rendered."""
+
+    text: str = ""
+
+
 def failed(reason: str, loc: Loc) -> V:
     return V(Failed(reason), loc)
 

@@ -12,6 +12,7 @@ from linter.rules import RULES
 from test_modules import NETWORK, SERVICE, line_of, root_tf, where, write
 
 from linter.engine import Result, run
+from linter.values import V
 
 STRANDED_AT = "subnets ="
 
@@ -154,3 +155,87 @@ def test_a_downloaded_module_without_terraform_files_is_not_read(tmp_path) -> No
         "module.vpc was not read: terraform-aws-modules/vpc/aws has no Terraform files "
         "where terraform init put it"
     )
+
+
+def _eval(text: str) -> dict:
+    """Each attribute of `text` evaluated alone, as a plain value."""
+    from linter.sources.hcl_eval import RESOURCE_KEY, Evaluator, Scope, children
+    from linter.sources.hcl_parse import parse_hcl
+    from linter.values import plain
+
+    ev = Evaluator(".")
+    for name in ("aws_subnet.a", "aws_subnet.b"):
+        ev.resources[name] = lambda loc, name=name: V({RESOURCE_KEY: V(name, loc)}, loc)
+    out = {}
+    for attr in children(children(parse_hcl(text))[0]):
+        out[str(children(attr)[0].children[0])] = plain(ev.eval(children(attr)[-1], Scope()))
+    return out
+
+
+def test_functions_the_registry_modules_use() -> None:
+    from linter.values import Failed, Unknown
+
+    got = _eval(
+        'a = anytrue([false, "true"])\n'
+        "b = alltrue([true, false])\n"
+        "c = coalescelist([], [1])\n"
+        'd = startswith("vpc-1", "vpc-")\n'
+        'e = sort(["b", "a"])\n'
+        "f = length(slice(data.aws_availability_zones.x.names, 0, 3))\n"
+        "g = slice(data.aws_availability_zones.x.names, 0, 3)[0]\n"
+        "h = distinct([aws_subnet.a.id, aws_subnet.a.id, aws_subnet.b.id])\n"
+        "i = try(local.missing, 2)\n"
+    )
+    assert got["a"] is True and got["b"] is False and got["c"] == [1] and got["d"] is True
+    assert got["e"] == ["a", "b"]
+    assert got["f"] == 3  # terraform plans slice(x, 0, 3) only if x holds three
+    assert isinstance(got["g"], Unknown) and not isinstance(got["g"], Failed)
+    assert [r.id for r in got["h"]] == ["aws_subnet.a", "aws_subnet.b"]
+    assert isinstance(got["i"], Unknown)  # an undeclared local: unknown, not an error
+
+
+def test_an_error_is_not_an_unknown() -> None:
+    from linter.values import Failed
+
+    got = _eval('a = try({ x = 1 }.y, 5)\nb = can([1][3])\nc = "a" + 1\n')
+    assert got["a"] == 5 and got["b"] is False and isinstance(got["c"], Failed)
+
+
+def test_terraform_011_lists_and_template_blocks(tmp_path) -> None:
+    """`["${var.ids}"]` is one flat list, and `vars { }` a block, as 0.11 wrote them."""
+    main = root_tf(NETWORK, '["${local.ids}"]').replace("var.cidr", '"10.0.0.0/16"')
+    main += "locals {\n  ids = [aws_subnet.private.id]\n}\n"
+    main = main.replace(
+        'container_definitions = jsonencode([{ name = "app", image = "nginx" }])',
+        "container_definitions = data.template_file.td.rendered",
+    )
+    main += 'data "template_file" "td" {\n  template = file("td.json")\n  vars {\n'
+    main += '    IMAGE = "nginx"\n  }\n}\n'
+    write(tmp_path, {"main.tf": main, "td.json": '[{"name": "app", "image": "${IMAGE}"}]'})
+    result = lint(tmp_path)  # located where the list is written, as any local list is
+    assert where(result) == [("FG010", "main.tf", line_of(main, "ids = [aws_subnet"))]
+    assert [c.decided for c in result.coverage] == [True]
+
+
+def test_endpoint_service_names_from_the_data_source(tmp_path) -> None:
+    """The registry vpc-endpoints module names each endpoint's service through
+    data.aws_vpc_endpoint_service: its service decides which need it serves."""
+    from linter import model as m
+    from linter.network import endpoint_service
+    from linter.sources import terraform
+
+    write(
+        tmp_path,
+        {
+            "main.tf": 'data "aws_vpc_endpoint_service" "this" {\n'
+            '  for_each     = toset(["ecr.dkr", "logs"])\n'
+            "  service      = each.key\n"
+            "  service_name = null\n}\n\n"
+            'resource "aws_vpc_endpoint" "this" {\n'
+            '  for_each     = toset(["ecr.dkr", "logs"])\n'
+            '  vpc_id       = "vpc-1"\n'
+            "  service_name = data.aws_vpc_endpoint_service.this[each.key].service_name\n}\n"
+        },
+    )
+    tpl = terraform.load(str(tmp_path)).template
+    assert sorted(endpoint_service(e) for e in tpl.of(m.VpcEndpoint)) == ["ecr.dkr", "logs"]

@@ -750,12 +750,21 @@ def _list_of(v: V) -> list[V]:
 
 # Functions that must see unknown arguments themselves.
 _TOLERANT = {"concat", "flatten", "merge", "coalesce", "compact", "length", "jsonencode", "tolist",
-             "toset", "can", "lookup", "element"}  # fmt: skip
+             "toset", "can", "lookup", "element", "slice", "coalescelist"}  # fmt: skip
+
+
+def _not_taken(name: str, args: list[V], loc: Loc) -> V:
+    """Why a function that takes unknown arguments itself gave up: the first unknown
+    argument's reason (the root cause), else the arguments are of the wrong kind."""
+    bad = next((a for a in args if not a.known), None)
+    if bad is None or is_failed(bad):
+        return V(bad.value, loc) if bad else failed(f"{name}() on values it cannot take", loc)
+    return unknown(f"{name}() of {_why(bad)}", loc)
 
 
 def _concat(ev, args, loc):
     if not all(a.known and isinstance(a.value, list) for a in args):
-        return unknown("concat() of an unknown list", loc)
+        return _not_taken("concat", args, loc)
     ev.budget.items(sum(len(a.value) for a in args))
     return V([x for a in args for x in a.value], loc)
 
@@ -779,7 +788,7 @@ def _flatten(ev, args, loc):
 
 def _merge(ev, args, loc):
     if not all(a.known and isinstance(a.value, dict) for a in args):
-        return unknown("merge() of an unknown map", loc)
+        return _not_taken("merge", args, loc)
     ev.budget.items(sum(len(a.value) for a in args))
     out: dict[str, V] = {}
     for a in args:
@@ -790,7 +799,7 @@ def _merge(ev, args, loc):
 def _lookup(ev, args, loc):
     m, k = args[0], args[1]
     if not m.known or not k.known or not isinstance(m.value, dict):
-        return unknown("lookup()", loc)
+        return _not_taken("lookup", [m, k], loc)
     got = m.value.get(_to_str(k.value))
     if got is not None:
         return got
@@ -801,21 +810,21 @@ def _element(ev, args, loc):
     lst, i = args
     index = whole(i.value) if i.known else None
     if not lst.known or not isinstance(lst.value, list) or not lst.value or index is None:
-        return unknown("element()", loc)
+        return _not_taken("element", [lst, i], loc)
     return lst.value[index % len(lst.value)]
 
 
 def _length(ev, args, loc):
     a = args[0]
     if not a.known or isinstance(a.value, (Ref, int, float, bool)) or a.value is None:
-        return unknown("length()", loc)
+        return _not_taken("length", [a], loc)
     return V(len(a.value), loc)
 
 
 def _coalesce(ev, args, loc):
     for a in args:
         if not a.known:
-            return unknown("coalesce()", loc)
+            return _not_taken("coalesce", [a], loc)
         if a.value not in (None, ""):
             return a
     return unknown("coalesce() of nothing", loc)
@@ -824,7 +833,7 @@ def _coalesce(ev, args, loc):
 def _compact(ev, args, loc):
     a = args[0]
     if not a.known or not isinstance(a.value, list):
-        return unknown("compact()", loc)
+        return _not_taken("compact", [a], loc)
     if any(not x.known for x in a.value):
         return unknown("compact() of unknown values", loc)
     return V([x for x in a.value if x.value not in (None, "")], loc)
@@ -884,10 +893,10 @@ def _format(ev, args, loc):
     """%s, %d, %v, %q and %% with flags and widths; other verbs are unknown."""
     fmt = args[0].value
     values = [plain(a) for a in args[1:]]
-    if not isinstance(fmt, str) or not all(
-        _is_pure(x) and not isinstance(x, (list, dict)) for x in values
-    ):
+    if not isinstance(fmt, str) or any(isinstance(x, (list, dict)) for x in values):
         raise TypeError
+    if not all(_is_pure(x) for x in values):
+        return unknown("format() of values known only after apply", loc)
     pending = list(values)
     out: list[str] = []
     pos = size = 0
@@ -984,22 +993,36 @@ def _canonical(x: Any) -> str:
 
 
 def _distinct(ev, args, loc):
-    items = plain(args[0])
-    if not isinstance(items, list) or not _is_pure(items):
+    """References are values too: two to the same attribute of a resource are one."""
+    lst = args[0]
+    if not isinstance(lst.value, list):
         raise TypeError
     seen: set[str] = set()
     out = []
-    for x in items:  # hashing a canonical form keeps it linear
-        key = _canonical(x)
+    for x in lst.value:  # hashing a canonical form keeps it linear
+        p = plain(x)
+        if not _is_pure(p, refs=True):
+            return _not_taken(
+                "distinct", [x] if not x.known else [unknown("unknown items", loc)], loc
+            )
+        key = _canonical(p)
         if key not in seen:
             seen.add(key)
             out.append(x)
-    return out
+    return V(out, loc, lst.assumed)
 
 
 def _slice(ev, args, loc):
-    items, a, b = (plain(x) for x in args)
-    first, last = whole(a), whole(b)
+    if any(not x.known for x in args[1:]):
+        return _not_taken("slice", args[1:], loc)
+    first, last = whole(args[1].value), whole(args[2].value)
+    if not args[0].known and not is_failed(args[0]) and first is not None and last is not None:
+        # slice(data.aws_availability_zones.x.names, 0, 3): terraform plans only when the
+        # list is that long, so it holds last - first values, each unknown.
+        if not 0 <= first <= last <= RANGE_LIMIT:
+            raise IndexError
+        return V([unknown(_why(args[0]), loc) for _ in range(last - first)], loc)
+    items = plain(args[0])
     if not isinstance(items, list) or first is None or last is None:
         raise TypeError
     if not 0 <= first <= last <= len(items):
@@ -1007,13 +1030,37 @@ def _slice(ev, args, loc):
     return items[first:last]
 
 
-def _is_pure(x: Any) -> bool:
-    """Plain data only: no references or unknowns anywhere inside."""
+def _is_pure(x: Any, refs: bool = False) -> bool:
+    """Plain data only: no unknowns anywhere inside, and no references unless `refs`."""
     if isinstance(x, list):
-        return all(_is_pure(i) for i in x)
+        return all(_is_pure(i, refs) for i in x)
     if isinstance(x, dict):
-        return all(_is_pure(i) for i in x.values())
-    return not isinstance(x, (Ref, Unknown))
+        return all(_is_pure(i, refs) for i in x.values())
+    return not isinstance(x, Unknown) and (refs or not isinstance(x, Ref))
+
+
+def _text(x: Any) -> str:
+    if not isinstance(x, str):
+        raise TypeError
+    return x
+
+
+def _items(x: Any) -> list:
+    if not isinstance(x, list):
+        raise TypeError
+    return x
+
+
+def _coalescelist(ev, args, loc):
+    """The first non-empty list; an unknown one before it leaves the answer unknown."""
+    for a in args:
+        if not a.known:
+            return _not_taken("coalescelist", [a], loc)
+        if not isinstance(a.value, list):
+            raise TypeError
+        if a.value:
+            return a
+    return V([], loc)
 
 
 def _plain_args(fn):
@@ -1081,4 +1128,14 @@ FUNCTIONS: dict[str, Callable[[Evaluator, list[V], Loc], Any]] = {
     "index": _plain_args(lambda xs, x: xs.index(x)),
     "one": _plain_args(lambda xs: xs[0] if len(xs) == 1 else None),
     "abs": _plain_args(lambda x: abs(_num(x))),
+    # Conditions and names the registry modules build counts from.
+    "anytrue": _plain_args(lambda xs: any(_bool(x) for x in xs)),
+    "alltrue": _plain_args(lambda xs: all(_bool(x) for x in xs)),
+    "startswith": _plain_args(lambda a, b: _text(a).startswith(_text(b))),
+    "endswith": _plain_args(lambda a, b: _text(a).endswith(_text(b))),
+    "trimprefix": _plain_args(lambda a, b: _text(a).removeprefix(_text(b))),
+    "trimsuffix": _plain_args(lambda a, b: _text(a).removesuffix(_text(b))),
+    "coalescelist": _coalescelist,
+    "reverse": _plain_args(lambda xs: list(reversed(_items(xs)))),
+    "sort": _plain_args(lambda xs: sorted(_text(x) for x in _items(xs))),
 }

@@ -11,7 +11,7 @@ from linter.files import Files
 from linter.sources import Loaded, ParseProblem, read_tree
 from linter.sources.cloudformation import decode, mark
 from linter.sources.containers import containers, key, unknown_why
-from linter.values import Loc, V, rebuild, unknown
+from linter.values import Loc, Placeholder, V, rebuild
 
 # Placeholders that deploy tooling fills in: <X>, {{X}}, ${X}, #{X}.
 # No brace inside a placeholder: "{{{{..." is scanned once, not once per brace.
@@ -25,7 +25,7 @@ def to_value(node, path: str, fallback: Loc) -> V:
     if isinstance(node, list):
         return V([to_value(x, path, here) for x in node], here)
     if isinstance(node, str) and _PLACEHOLDER.search(node):
-        return unknown(f"placeholder {node}", here)
+        return V(Placeholder(f"placeholder {node}", text=node), here)
     return V(node if not isinstance(node, str) else str(node), here)
 
 

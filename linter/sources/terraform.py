@@ -24,7 +24,19 @@ from linter.sources.containers import containers, unknown_why
 from linter.sources.hcl_eval import RESOURCE_KEY, Evaluator, Scope, children, name_of, wrap
 from linter.sources.tf_files import tf_files, tfvars_files
 from linter.sources.tf_types import convert, to_number, type_of
-from linter.values import Loc, Ref, Unknown, V, plain, rebuild, ref_id, ref_ids, unknown, whole
+from linter.values import (
+    Loc,
+    Placeholder,
+    Ref,
+    Unknown,
+    V,
+    plain,
+    rebuild,
+    ref_id,
+    ref_ids,
+    unknown,
+    whole,
+)
 
 MAX_INSTANCES = 1000  # count/for_each larger than this is treated as unknown
 MAX_NESTING = 500  # brackets deep: lark's tree would take seconds per 100 KB beyond it
@@ -138,8 +150,8 @@ class Unit:
                 self.ev.resources[addr] = self._resource_thunk(addr, b)
             elif b.kind == "module" and b.labels:
                 self.ev.modules[b.labels[0]] = self._module_thunk(b)
-            elif b.kind == "data" and len(b.labels) == 2 and b.labels[0] == "template_file":
-                self.ev.data[".".join(b.labels)] = self._template_file_thunk(b)
+            elif b.kind == "data" and len(b.labels) == 2 and b.labels[0] in _DATA:
+                self.ev.data[".".join(b.labels)] = self._data_thunk(b)
 
     def child(self, directory: str, trees: list, prefix: str, key: str, inputs: dict) -> Unit:
         """A module instance called from this unit."""
@@ -171,28 +183,16 @@ class Unit:
                 out[name] = v
         return V(out, loc)
 
-    def _template_file_thunk(self, b: Block) -> Callable[[Loc], V]:
-        """`data "template_file"`: its `rendered` is the template with `vars`, as
-        templatefile() renders one; anything unknown leaves the unknown parts out."""
+    def _data_thunk(self, b: Block) -> Callable[[Loc], V]:
+        """A data source whose answer the configuration decides (`_DATA`): its instances,
+        with the attributes it computes added."""
         addr = "data." + ".".join(b.labels)
-
-        def render(inst: V) -> V:
-            template, variables = inst.get("template"), inst.get("vars") or V({}, inst.loc)
-            if template is not None and isinstance(template.value, (list, dict)):
-                # file("x.json") reads JSON as a value (to keep its positions): as text again.
-                text = json.dumps(plain(template), default=str)
-                template = V(text, template.loc, template.assumed)
-            if template is None or not template.known or not isinstance(template.value, str):
-                why = template.value.reason if template is not None and not template.known else ""
-                return unknown(f"the template of {addr} is not known {why}".strip(), inst.loc)
-            if not variables.known or not isinstance(variables.value, dict):
-                return unknown(f"the vars of {addr} are not known", inst.loc)
-            return self.ev.template(template.value, Scope(dict(variables.value)), template.loc)
+        computes = _DATA[b.labels[0]]
 
         def compute() -> V:
             v = self.instances(addr, b)
             for inst in _instances_of(v):
-                inst.value["rendered"] = render(inst)
+                inst.value.update(computes(self, addr, inst))
             return v
 
         return lambda loc: self._memo(addr, compute, b.loc)
@@ -409,6 +409,59 @@ class Unit:
         v = self.body_value(b.body, b.file, scope, b.loc)
         v.value[RESOURCE_KEY] = V(rid, b.loc)
         return V(v.value, b.loc, assumed)
+
+
+def _rendered(unit: Unit, addr: str, inst: V) -> dict[str, V]:
+    """`data "template_file"`: `rendered` is the template with `vars`, as templatefile()
+    renders one; what is unknown leaves unknown parts in it."""
+    template, variables = inst.get("template"), inst.get("vars") or V({}, inst.loc)
+    if isinstance(variables.value, list) and len(variables.value) == 1:
+        variables = variables.value[0]  # Terraform 0.11 wrote `vars { ... }` as a block
+    if template is not None and isinstance(template.value, (list, dict)):
+        # file("x.json") reads JSON as a value (to keep its positions): as text again.
+        text = json.dumps(plain(template), default=_placeholder_text)
+        template = V(text, template.loc, template.assumed)
+    if template is None or not template.known or not isinstance(template.value, str):
+        why = template.value.reason if template is not None and not template.known else ""
+        return {"rendered": unknown(f"the template of {addr} is not known {why}".strip(), inst.loc)}
+    if not variables.known or not isinstance(variables.value, dict):
+        return {"rendered": unknown(f"the vars of {addr} are not known", inst.loc)}
+    scope = Scope(dict(variables.value))
+    return {"rendered": unit.ev.template(template.value, scope, template.loc)}
+
+
+def _endpoint_service(unit: Unit, addr: str, inst: V) -> dict[str, V]:
+    """`data "aws_vpc_endpoint_service"` by `service`: its name is the AWS service's in
+    some Region (how the registry vpc-endpoints module names every endpoint)."""
+    given, service = inst.get("service_name"), inst.get("service")
+    if (given is not None and given.value is not None) or service is None:
+        return {}
+    if not isinstance(service.value, str):
+        return {}
+    why = f"{addr}.service_name, read when planned"
+    return {"service_name": V(Unknown(why, f"com.amazonaws.*.{service.value}"), service.loc)}
+
+
+_DATA: dict[str, Callable[[Unit, str, V], dict[str, V]]] = {
+    "template_file": _rendered,
+    "aws_vpc_endpoint_service": _endpoint_service,
+}
+
+
+def _flat(v: V | None) -> V | None:
+    """A list of ids as Terraform 0.11 wrote it, `["${var.subnet_ids}"]`, is one list."""
+    if v is None or not isinstance(v.value, list):
+        return v
+    if not any(isinstance(x.value, list) for x in v.value):
+        return v
+    out: list[V] = []
+    for x in v.value:
+        out.extend(_flat(x).value if isinstance(x.value, list) else [x])
+    return V(out, v.loc, v.assumed)
+
+
+def _placeholder_text(x: Any) -> str:
+    return x.text if isinstance(x, Placeholder) else str(x)
 
 
 def _instances_of(v: V) -> list[V]:
@@ -929,8 +982,8 @@ def _launcher(rid, loc, t, p, **kw):
         launch_type=p.get("launch_type"),
         strategy=_strategy(_blocks(p, "capacity_provider_strategy")),
         network=net,
-        subnets=net.get("subnets") if net else None,
-        security_groups=net.get("security_groups") if net else None,
+        subnets=_flat(net.get("subnets")) if net else None,
+        security_groups=_flat(net.get("security_groups")) if net else None,
         assign_public_ip=net.get("assign_public_ip") if net else None,
         exec_enabled=p.get("enable_execute_command"),
         platform_version=p.get("platform_version"),
