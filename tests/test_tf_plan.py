@@ -874,3 +874,31 @@ def test_routes_the_provider_computes_stay_unknown(tmp_path):
     del resources["aws_route_table.private"]["route"]
     tpl, _ = load(tmp_path, plan(resources, unknown, config))
     assert tpl.get("aws_route_table.private", m.RouteTable).routes_known is False
+
+
+def test_findings_point_at_the_configuration_beside_the_plan(tmp_path) -> None:
+    """`terraform show -json plan.out > plan.json` in the root module: a finding names the
+    `.tf` line a person edits, not the plan's."""
+    import shutil
+
+    from linter.rules import RULES
+
+    from linter.engine import run
+
+    shutil.copy(FIXTURES / "FG010" / "tfplan_private_no_nat.json", tmp_path / "plan.json")
+    (tmp_path / "ecs.tf").write_text(
+        'resource "aws_ecs_service" "app" {\n'
+        '  name        = "app"\n'
+        '  launch_type = "FARGATE"\n'
+        "  network_configuration {\n"
+        "    subnets = aws_subnet.private[*].id\n"
+        "  }\n"
+        "}\n"
+    )
+    result = run([str(tmp_path / "plan.json")], RULES)
+    assert [(f.rule, f.loc.file, f.loc.line) for f in result.findings] == [
+        ("FG010", "ecs.tf", 5),
+        ("FG010", "ecs.tf", 5),
+    ]
+    # A resource the configuration does not hold keeps its place in the plan.
+    assert any(s.loc.file == "plan.json" for s in result.findings[0].path)

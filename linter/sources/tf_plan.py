@@ -35,6 +35,7 @@ from linter.sources import Loaded, ParseProblem, read_text
 from linter.sources.common import attach_standalone_rules
 from linter.sources.terraform import _BUILDERS, fold_associations, main_tables
 from linter.sources.tf_json import J, TfJsonError, _Lines, _Scanner
+from linter.sources.tf_plan_config import ConfigLocations
 from linter.values import Loc, Ref, Unknown, V
 
 MAX_MODULE_DEPTH = 32  # child modules nested deeper than this are refused
@@ -415,6 +416,7 @@ class _Plan:
         self.unknowns: dict[str, Any] = {}
         self.planned = False
         self.config: dict = {}
+        self.where: ConfigLocations | None = None  # the .tf files beside the plan
         self.deferred: list[tuple[str, Loc]] = []
 
     # -- reading --------------------------------------------------------------------------
@@ -565,6 +567,8 @@ class _Plan:
         self.keys = {base: frozenset(i.key for i in group) for base, group in self.groups.items()}
         self._index_ids()
         self._index_config()
+        if self.where is not None:
+            self.where.calls = self.calls
         for rtype, loc in self.deferred:
             tpl.uncertain.add(rtype)
             tpl.unsure.setdefault(rtype, (f"a change of a {rtype} is deferred", loc))
@@ -594,7 +598,10 @@ class _Plan:
         self.cfg = self._resource_config(inst)
         self.ctx = self._ctx_of(inst)
         p = self._link(p, inst, (), p)
-        for res in _BUILDERS[inst.type](inst.address, inst.loc, inst.type, p, None):
+        loc = inst.loc
+        if self.where is not None:  # the configuration beside the plan: point at it
+            p, loc = self.where.relocate(tpl, _config_path(inst.module), inst.local, p, loc)
+        for res in _BUILDERS[inst.type](inst.address, loc, inst.type, p, None):
             tpl.add(res)
         link = _LINKS.get(inst.type)
         parent = p.get(link[0]) if link else None
@@ -1037,6 +1044,7 @@ def load(path: str, files: Files | None = None, budget: Budget | None = None) ->
     if not text.strip():
         return Loaded(None, [ParseProblem("file is empty", Loc(path), syntax=False)])
     plan = _Plan(_Doc(text, path), budget or Budget())
+    plan.where = ConfigLocations(path, files, {})
     try:
         plan.read()
     except TfJsonError as exc:
