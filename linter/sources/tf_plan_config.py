@@ -42,7 +42,6 @@ class ConfigLocations:
         self.calls = calls  # "module.a.module.b" -> its module_calls entry
         self.dirs: dict[str, str | None] = {"": self.root if tf_files(self.root) else None}
         self.blocks: dict[str, dict[str, _Written]] = {}
-        self.used: dict[str, None] = {}  # the files relocated into, in order
 
     def directory(self, path: str) -> str | None:
         """The directory of a module's configuration path, when it is a local module."""
@@ -81,7 +80,6 @@ class ConfigLocations:
         w = self.written(path, local)
         if w is None:
             return p, loc
-        self.used.setdefault(w.file, None)
         if w.file not in tpl.files:
             tpl.files += (w.file,)
             tpl.spans.append(m.Span(w.file, w.loc.line, w.loc.end_line or w.loc.line))
