@@ -713,8 +713,8 @@ def test_walked_directories_only_a_caller_reaches_are_not_units(tmp_path) -> Non
 
 # -- Terraform's type conversions ---------------------------------------------------------------
 
-# A public NAT, and a private subnet whose default route to it exists when COND holds.
-CONVERTED = """\
+# A public subnet with a NAT gateway, and a private subnet beside it.
+PUBLIC_NAT = """\
 resource "aws_vpc" "main" {
   cidr_block = "10.0.0.0/16"
 }
@@ -754,7 +754,12 @@ resource "aws_subnet" "private" {
   vpc_id     = aws_vpc.main.id
   cidr_block = "10.0.1.0/24"
 }
+"""
 
+# The private subnet's default route to the NAT exists when COND holds.
+CONVERTED = (
+    PUBLIC_NAT
+    + """
 resource "aws_route_table" "private" {
   vpc_id = aws_vpc.main.id
 }
@@ -771,6 +776,7 @@ resource "aws_route" "private_nat" {
   nat_gateway_id         = aws_nat_gateway.nat.id
 }
 """
+)
 
 
 def converted(tmp_path: pathlib.Path, variable: str, cond: str) -> tuple[Result, str]:
@@ -1002,47 +1008,7 @@ def test_convert_collections() -> None:
 # -- routes on the VPC's main table --------------------------------------------------------------
 
 # A public NAT; the private subnet has no association, so it uses the VPC's main table.
-MAIN_TABLE = """\
-resource "aws_vpc" "main" {
-  cidr_block = "10.0.0.0/16"
-}
-
-resource "aws_internet_gateway" "gw" {
-  vpc_id = aws_vpc.main.id
-}
-
-resource "aws_subnet" "public" {
-  vpc_id     = aws_vpc.main.id
-  cidr_block = "10.0.0.0/24"
-}
-
-resource "aws_route_table" "public" {
-  vpc_id = aws_vpc.main.id
-  route {
-    cidr_block = "0.0.0.0/0"
-    gateway_id = aws_internet_gateway.gw.id
-  }
-}
-
-resource "aws_route_table_association" "public" {
-  subnet_id      = aws_subnet.public.id
-  route_table_id = aws_route_table.public.id
-}
-
-resource "aws_eip" "nat" {
-  domain = "vpc"
-}
-
-resource "aws_nat_gateway" "nat" {
-  subnet_id     = aws_subnet.public.id
-  allocation_id = aws_eip.nat.id
-}
-
-resource "aws_subnet" "private" {
-  vpc_id     = aws_vpc.main.id
-  cidr_block = "10.0.1.0/24"
-}
-"""
+MAIN_TABLE = PUBLIC_NAT
 
 
 def route(table: str, destination: str = "0.0.0.0/0") -> str:
