@@ -124,10 +124,29 @@ def _blinds(ctx: Context, p: Placement) -> Iterator[Blind]:
     if net.sg_rules_open:
         why = tpl.uncertain_why(*_SG_RULE_TYPES) or "a security group rule's group is not known"
         yield Blind(f"security group rules: {why}", svc.loc)
+    yield from _handed(ctx, p, reach)
     if reach.vpc is not None and any(sr.endpoint_only for sr in reach.subnets):
         why = _endpoints_why(ctx, reach.vpc)
         if why:
             yield Blind(why, reach.vpc.loc)
+
+
+def _handed(ctx: Context, p: Placement, reach) -> Iterator[Blind]:
+    """A module that was not read but was handed the tasks' VPC, subnets, route tables
+    or security groups may add the route, endpoint or rule a verdict turns on."""
+    tpl, net = ctx.tpl, ctx.net
+    if not tpl.handed:
+        return
+    mine = [reach.vpc] if reach.vpc is not None else []
+    for sr in reach.subnets:
+        mine.append(sr.subnet)
+        table, _, _ = net.route_table(sr.subnet)
+        mine += [table] if table is not None else []
+    mine += net.security_groups(p.svc.security_groups) or []
+    for res in mine:
+        if res.id in tpl.handed:
+            module = tpl.handed[res.id]
+            yield Blind(f"{res.id} is handed to {module}, which was not read", res.loc)
 
 
 def _launch(ctx: Context, p: Placement) -> Blind:

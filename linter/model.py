@@ -321,6 +321,8 @@ class Template:
     blind: list[tuple[str, Loc]] = field(default_factory=list)
     # Terraform module instances ("module.vpc.") and where each is called
     calls: dict[str, Loc] = field(default_factory=dict)
+    # resource ids handed to a module that was not read -> that module's address
+    handed: dict[str, str] = field(default_factory=dict)
 
     def add(self, r: Resource) -> None:
         self.resources[r.id] = r
@@ -353,6 +355,8 @@ class Template:
             return f"{what}: {v.value.reason}"
         if isinstance(v.value, list):
             for x in v.value:
+                if isinstance(x.value, list):  # ids are a flat list: no deeper look
+                    return f"{what}: a list inside the list"
                 if not isinstance(x.value, Ref) or x.value.id not in self.resources:
                     return self.why_unknown(x, what)
             return ""

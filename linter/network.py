@@ -71,7 +71,7 @@ class Network:
             sid = ref_id(a.subnet)
             if sid:
                 self.assoc_by_subnet[sid].append(a)
-            elif a.subnet is not None and tpl.kind == m.TERRAFORM:
+            elif is_unknown(a.subnet) and tpl.kind == m.TERRAFORM:  # a literal id is not ours
                 self.assoc_unplaced = self.assoc_unplaced or a
         self.routes_by_table: dict[str, list[m.Route]] = defaultdict(list)
         self.routes_unplaced = False  # a route whose table we cannot tell
@@ -106,10 +106,14 @@ class Network:
         self._tables: dict[str, tuple[m.RouteTable | None, str, tuple[Step, ...]]] = {}
         self._defaults: dict[str, DefaultRoute] = {}
         self._by_service: dict[str, dict[str, list[m.VpcEndpoint]] | None] = {}
+        # VPCs whose main table an association replaces with one we cannot follow
+        self.main_unknown: dict[str, m.MainRouteTableAssociation] = {}
         for a in tpl.of(m.MainRouteTableAssociation):
             vid, rt = ref_id(a.vpc), self.tpl.deref(a.route_table, m.RouteTable)
             if vid and rt:
                 self.main_tables[vid] = rt
+            elif vid:
+                self.main_unknown[vid] = a
         self._index_nacls()
 
     def _index_nacls(self) -> None:
@@ -272,6 +276,10 @@ class Network:
         unsure = self.tpl.uncertain_why("aws_main_route_table_association")
         if self.tpl.kind == m.TERRAFORM and unsure:
             return None, UNKNOWN, (Step(f"main route table: {unsure}", subnet.loc),)
+        if vpc.id in self.main_unknown:
+            a = self.main_unknown[vpc.id]
+            why = self.tpl.why_unknown(a.route_table, f"the main route table of {vpc.id}")
+            return None, UNKNOWN, (Step(why or f"the main route table of {vpc.id}", a.loc),)
         main = self.main_tables.get(vpc.id)
         if main is not None:
             step = Step(

@@ -13,7 +13,7 @@ from linter.nacl import EPHEMERAL, NaclVerdict, allows_anything, decide
 from linter.network import NO, DefaultRoute, Fact, Network, endpoint_service
 from linter.reach import Reach
 from linter.secgroups import describe
-from linter.values import Loc, V, ref_ids, text
+from linter.values import Loc, V, assumptions, ref_ids, text
 
 
 @dataclass
@@ -33,7 +33,12 @@ class Context:
             launch, a1 = net.launch_type(svc)
             mode, a2 = net.network_mode(svc)
             cond = (f"condition {svc.condition} holds",) if svc.condition else ()
-            out.append(Placement(svc, td, launch, mode if td is not None else None, a1 + a2 + cond))
+            # Which subnets the tasks use may rest on a default (coalescelist, try); how
+            # many there are (a counted subnet) changes no verdict on each.
+            subs = svc.subnets
+            a3 = assumptions(*(subs.items() if subs is not None and subs.known else ()))
+            assumed = tuple(dict.fromkeys(a1 + a2 + cond + a3))
+            out.append(Placement(svc, td, launch, mode if td is not None else None, assumed))
         return out
 
     def reach(self, p: Placement) -> Reach:

@@ -25,6 +25,7 @@ from linter.files import Files, Refused
 from linter.sources.common import bracket_depth
 from linter.sources.tf_types import to_bool, to_number
 from linter.values import (
+    Failed,
     Loc,
     Ref,
     Unknown,
@@ -127,6 +128,8 @@ class Evaluator:
         self.notes: list[tuple[str, Loc]] = []  # (what was not read and why, where)
         self.rendering: list[str] = []  # templatefile() paths being rendered (cycles)
         self.templates: dict[str, Any] = {}  # template text -> its parse (count x templatefile)
+        # module values located at a use site, by (value, site); the value is kept alive
+        self.relocated: dict[tuple[int, Loc], tuple[V, V]] = {}
 
     def loc(self, t: Any, file: str | None = None) -> Loc:
         file = file or self.file
@@ -356,7 +359,9 @@ class Evaluator:
         try:
             result = _BINOPS[op](a, b)
         except (TypeError, ValueError, ZeroDivisionError, KeyError, OverflowError):
-            return failed(f"operator {op} on values it cannot take", loc)
+            if _has_ref(left) or _has_ref(right):
+                return unknown(f"operator {op} on a value known only after apply", loc)
+            return V(Failed(f"operator {op} on values it cannot take"), loc, assumed)
         if isinstance(result, int) and not isinstance(result, bool) and abs(result) > 2**53:
             result = float(result)  # keep products of products from growing without end
         return V(result, loc, assumed)
@@ -459,7 +464,11 @@ class Evaluator:
             # Located where it is used, all through: a subnet id out of a module is named
             # on the service's line, not on the module's `output`.
             v = self.apply(call(loc), steps[1:], loc)
-            return rebuild(v, lambda n: V(n.value, loc, n.assumed))
+            key = (id(v), loc)
+            if key not in self.relocated:  # a `for` asks again and again: once each
+                self.budget.items(_size(plain(v)) + 1)
+                self.relocated[key] = (v, rebuild(v, lambda n: V(n.value, loc, n.assumed)))
+            return self.relocated[key][1]
         if root == "path" and first in ("module", "root"):
             # As terraform sees it from the module's directory: file() resolves it from
             # there, and no local absolute path can reach a message.
@@ -483,6 +492,7 @@ class Evaluator:
                 items = v.value if isinstance(v.value, list) else [v]
                 self.budget.items(len(items))
                 return V([self.apply(x, arg, loc) for x in items], loc, v.assumed)
+            before = v
             if kind == "attr":
                 v = _attr(v, arg, loc)
             elif kind == "index":
@@ -491,6 +501,8 @@ class Evaluator:
                 v = _index(v, arg.value, loc)
             else:
                 return unknown(str(arg), loc)
+            if is_failed(v):  # an error rests on what the value that failed rests on
+                return V(v.value, v.loc, before.assumed)
             if isinstance(v.value, Ref) and i + 1 < len(steps):
                 # a.b.c on a resource: keep the first attribute, it is what names it.
                 return v
@@ -532,7 +544,10 @@ class Evaluator:
         coll_node = [c for c in children(intro) if isinstance(c, Tree)][-1]
         coll = self.eval(coll_node, scope)
         if not coll.known or not isinstance(coll.value, (dict, list)):
-            yield coll if not coll.known else failed("for expression over a single value", coll.loc)
+            if not coll.known or _has_ref(coll):
+                yield coll if not coll.known else unknown("a value known after apply", coll.loc)
+            else:
+                yield failed("for expression over a single value", coll.loc)
             return
         self.budget.items(len(coll.value))
         if isinstance(coll.value, dict):
@@ -563,11 +578,13 @@ class Evaluator:
             isinstance(c, Token) and c.type == "ELLIPSIS" for c in args_node.children
         )
         if name == "try":  # the first argument that is not an error, known or not
+            skipped: tuple[str, ...] = ()
             for a in arg_nodes:
                 v = self.eval(a, scope)
                 if not is_failed(v):
-                    return v
-            return failed("try(): every argument failed", loc)
+                    return V(v.value, v.loc, tuple(dict.fromkeys(skipped + v.assumed)))
+                skipped += v.assumed  # the fallback is chosen on what made these fail
+            return V(Failed("try(): every argument failed"), loc, skipped)
         args = [self.eval(a, scope) for a in arg_nodes]
         if expand and args:
             last = args.pop()
@@ -586,16 +603,24 @@ class Evaluator:
         if any(not a.known for a in args) and name not in _TOLERANT:
             bad = next(a for a in args if not a.known)
             return V(bad.value, loc, bad.assumed)
+        assumed = tuple(dict.fromkeys(a for x in args for a in x.assumed))
         try:
             result = fn(self, args, loc)
         except (TypeError, ValueError, KeyError, IndexError, AttributeError, OverflowError):
-            return failed(f"{name}() on values it cannot take", loc)
+            if any(_has_ref(a) for a in args):  # a value known only after apply, not an error
+                return unknown(f"{name}() of values known only after apply", loc)
+            return V(Failed(f"{name}() on values it cannot take"), loc, assumed)
         except RecursionError:
             return unknown(f"{name}() nested too deeply", loc)
         if isinstance(result, V):
-            return result
+            if assumed and isinstance(result.value, list):  # coalescelist() picks a list
+                items = [
+                    V(x.value, x.loc, tuple(dict.fromkeys(x.assumed + assumed)))
+                    for x in result.value
+                ]
+                result = V(items, result.loc, result.assumed)
+            return V(result.value, result.loc, tuple(dict.fromkeys(result.assumed + assumed)))
         self.budget.items(_size(result))
-        assumed = tuple(dict.fromkeys(a for x in args for a in x.assumed))
         return wrap(result, loc, assumed)
 
     def read_file(self, path_v: V, loc: Loc, fn: str) -> tuple[str | None, str, str]:
@@ -621,6 +646,23 @@ class Evaluator:
 
 
 # -- helpers -------------------------------------------------------------------------------
+
+
+class BlockBody(dict):
+    """A nested block's arguments: one it does not write has its default (unknown here),
+    where a missing attribute of an object is an error."""
+
+
+def _has_ref(v: V) -> bool:
+    """Whether a value holds a reference (something known only after apply)."""
+    x = v.value
+    if isinstance(x, Ref):
+        return True
+    if isinstance(x, list):
+        return any(_has_ref(i) for i in x)
+    if isinstance(x, dict):
+        return any(_has_ref(i) for i in x.values())
+    return False
 
 
 def _why(v: V) -> str:
@@ -652,7 +694,13 @@ def _attr(v: V, name: str, loc: Loc) -> V:
         if rid is not None and (name in IDENTITY_ATTRS or name not in v.value):
             return V(Ref(rid.value, name), loc)
         got = v.value.get(name)
-        return got if got is not None else failed(f"no attribute {name}", loc)
+        if got is not None:
+            return got
+        if isinstance(v.value, BlockBody):  # an argument the block leaves to its default
+            return unknown(f"attribute {name}, not written", loc)
+        return failed(f"no attribute {name}", loc)
+    if isinstance(v.value, Ref):
+        return unknown(f"{v.value.id}.{v.value.attr or 'id'}.{name}, known after apply", loc)
     return failed(f"attribute {name} of a value that has none", loc)
 
 
@@ -676,6 +724,8 @@ def _index(v: V, key: Any, loc: Loc) -> V:
     if isinstance(v.value, dict):
         got = v.value.get(_to_str(key))
         return got if got is not None else failed(f"no key {key}", loc)
+    if isinstance(v.value, Ref):
+        return unknown(f"{v.value.id}.{v.value.attr or 'id'}[{key}], known after apply", loc)
     return failed("an index into a value that has none", loc)
 
 
@@ -757,6 +807,8 @@ def _not_taken(name: str, args: list[V], loc: Loc) -> V:
     """Why a function that takes unknown arguments itself gave up: the first unknown
     argument's reason (the root cause), else the arguments are of the wrong kind."""
     bad = next((a for a in args if not a.known), None)
+    if bad is None and any(_has_ref(a) for a in args):
+        return unknown(f"{name}() of values known only after apply", loc)
     if bad is None or is_failed(bad):
         return V(bad.value, loc) if bad else failed(f"{name}() on values it cannot take", loc)
     return unknown(f"{name}() of {_why(bad)}", loc)

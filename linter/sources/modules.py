@@ -46,7 +46,7 @@ class Session:
     parsed: dict[str, tuple[list[tuple[str, Any]], list]] = field(default_factory=dict)
     blind: list[tuple[str, Loc]] = field(default_factory=list)  # for the coverage report
     calls: dict[str, Loc] = field(default_factory=dict)  # "module.x." -> the call's location
-    handed_out: set[str] = field(default_factory=set)  # ids given to modules not read
+    handed_out: dict[str, str] = field(default_factory=dict)  # id -> the module not read
     problems: list = field(default_factory=list)  # local modules that do not parse: FG000
     # resource types a module of unknown count may create, and why (Template.uncertain)
     unsure: dict[str, tuple[str, Loc]] = field(default_factory=dict)
@@ -63,7 +63,8 @@ class Session:
                 data = json.loads(self.files.read_bytes(path, keep=False))
             except (OSError, Refused, ValueError):
                 return self._manifest
-            for entry in data.get("Modules", []) if isinstance(data, dict) else []:
+            entries = data.get("Modules") if isinstance(data, dict) else None
+            for entry in entries if isinstance(entries, list) else []:
                 if not isinstance(entry, dict):
                     continue
                 key, where = entry.get("Key"), entry.get("Dir")
@@ -75,12 +76,18 @@ class Session:
         """(directory, "") or (None, why it cannot be read)."""
         if _LOCAL.match(source):
             directory = os.path.normpath(os.path.join(caller, source))
+            refused = self.files.refusal(directory)
+            if refused:  # nothing outside the repository is even looked at
+                return None, f"local module {source} is not read: {refused}"
             if not os.path.isdir(directory):
                 return None, f"local module {source} is not in the repository"
             if not tf_files(directory):
                 return None, f"local module {source} has no Terraform files"
             return directory, ""
         directory = self.manifest().get(key)
+        refused = self.files.refusal(directory) if directory is not None else None
+        if refused:
+            return None, f"module {source} is not read where terraform init put it: {refused}"
         if directory is not None and os.path.isdir(directory):
             if not tf_files(directory):
                 return None, f"{source} has no Terraform files where terraform init put it"
@@ -185,7 +192,9 @@ def _instance(unit: Unit, b: Block, directory: str, address: str, key: str, name
 
 
 def _types(unit: Unit, directory: str) -> set[str]:
-    """The resource types a module directory declares (its own, not its modules')."""
+    """The resource types a module directory may create (any, if it calls a module)."""
+    from linter.sources.terraform import _BUILDERS
+
     trees, _ = unit.session.parse(directory)
     out = set()
     for _, tree in trees:
@@ -193,6 +202,8 @@ def _types(unit: Unit, directory: str) -> set[str]:
             kids = children(t) if t.data == "block" else []
             if len(kids) > 2 and name_of(kids[0]) == "resource":
                 out.add(name_of(kids[1]))
+            elif kids and name_of(kids[0]) == "module":  # its own modules: anything
+                out.update(_BUILDERS)
     return out
 
 
@@ -224,5 +235,6 @@ def _blind(unit: Unit, b: Block, address: str, why: str) -> V:
     for item in children(b.body):
         if item.data == "attribute" and name_of(children(item)[0]) not in META_ARGS:
             value = unit.eval_in(children(item)[-1], b.file, Scope())
-            unit.session.handed_out.update(ref_ids(value))
+            for rid in ref_ids(value):
+                unit.session.handed_out.setdefault(rid, address)
     return unknown(f"output of {address}, which was not read ({why})", b.loc)

@@ -21,7 +21,15 @@ from linter.files import Files, Refused
 from linter.sources import Given, Loaded, ParseProblem, modules, read_text
 from linter.sources.common import attach_standalone_rules, bracket_depth
 from linter.sources.containers import containers, unknown_why
-from linter.sources.hcl_eval import RESOURCE_KEY, Evaluator, Scope, children, name_of, wrap
+from linter.sources.hcl_eval import (
+    RESOURCE_KEY,
+    BlockBody,
+    Evaluator,
+    Scope,
+    children,
+    name_of,
+    wrap,
+)
 from linter.sources.tf_files import tf_files, tfvars_files
 from linter.sources.tf_types import convert, to_number, type_of
 from linter.values import (
@@ -303,9 +311,10 @@ class Unit:
                     prev = out.get(kind)
                     if not blocks.known or (prev is not None and not prev.known):
                         out[kind] = blocks if not blocks.known else prev
-                    else:
+                    else:  # the blocks rest on what their for_each rests on
                         items = prev.value if prev is not None else []
-                        out[kind] = V(items + blocks.value, prev.loc if prev else iloc)
+                        assumed = (*(prev.assumed if prev else ()), *blocks.assumed)
+                        out[kind] = V(items + blocks.value, prev.loc if prev else iloc, assumed)
                 continue
             block = self.body_value(inner, file, scope, iloc)
             prev = out.get(kind)
@@ -314,7 +323,7 @@ class Unit:
             elif prev is None:
                 out[kind] = V([block], iloc)
             # else: a `dynamic` block of this kind is unknown; so is the whole set
-        return V(out, loc)
+        return V(BlockBody(out), loc)
 
     def dynamic(self, label: str, body: Any, file: str, scope: Scope, loc: Loc) -> V:
         """A `dynamic` block expanded as terraform does: one `content` per element of its
@@ -334,6 +343,7 @@ class Unit:
             return unknown(f"dynamic {label} blocks (their for_each: {why})", loc)
         if len(coll.value) > MAX_INSTANCES:
             return unknown(f"dynamic {label} blocks (more than {MAX_INSTANCES})", loc)
+        self.ev.budget.items(len(coll.value))  # nested dynamic blocks multiply
         iterator = name_of(attrs["iterator"]) if "iterator" in attrs else label
         if isinstance(coll.value, dict):
             pairs = [(V(k, coll.loc), v) for k, v in coll.value.items()]
@@ -341,6 +351,7 @@ class Unit:
             pairs = [(V(i, coll.loc), v) for i, v in enumerate(coll.value)]
         blocks = []
         for k, v in pairs:
+            self.ev.budget.step()
             inner = scope.child({iterator: V({"key": k, "value": v}, loc)})
             blocks.append(self.body_value(content, file, inner, loc))
         return V(blocks, loc, coll.assumed)
@@ -449,14 +460,15 @@ _DATA: dict[str, Callable[[Unit, str, V], dict[str, V]]] = {
 
 
 def _flat(v: V | None) -> V | None:
-    """A list of ids as Terraform 0.11 wrote it, `["${var.subnet_ids}"]`, is one list."""
+    """A list of ids as Terraform 0.11 wrote it, `["${var.subnet_ids}"]`, is one list
+    (one level: that is all 0.11 wrote)."""
     if v is None or not isinstance(v.value, list):
         return v
     if not any(isinstance(x.value, list) for x in v.value):
         return v
     out: list[V] = []
     for x in v.value:
-        out.extend(_flat(x).value if isinstance(x.value, list) else [x])
+        out.extend(x.value if isinstance(x.value, list) else [x])
     return V(out, v.loc, v.assumed)
 
 
@@ -546,7 +558,8 @@ def load(
         tpl.unsure.setdefault(rtype, why)
     for rtype, assumed in session.dropped.items():
         tpl.dropped[rtype] = tuple(dict.fromkeys(tpl.dropped.get(rtype, ()) + assumed))
-    tpl.exported |= session.handed_out
+    tpl.exported |= set(session.handed_out)
+    tpl.handed.update(session.handed_out)
     tpl.blind += session.blind
     tpl.calls.update(session.calls)
     fold_associations(tpl)
@@ -557,7 +570,7 @@ def load(
 
 
 _RESOURCE_HEADER = re.compile(r'(?m)^\s*resource\s+"?([A-Za-z][\w-]*)"?\s')
-_MODULE_HEADER = re.compile(r'(?m)^\s*module\s+"?[A-Za-z_][\w-]*"?\s*\{')
+_ANY_HEADER = re.compile(r"(?m)^\s*(resource|module)\b")
 
 
 def _without(problem: ParseProblem, tpl: m.Template, files: Files) -> ParseProblem:
@@ -567,13 +580,14 @@ def _without(problem: ParseProblem, tpl: m.Template, files: Files) -> ParseProbl
     create anything, so then every type is)."""
     path = problem.loc.file
     why = f"{os.path.basename(path)} could not be parsed"
-    tpl.blind.append((f"{path} was not read: {problem.message}", problem.loc))
+    tpl.blind.append((f"{files.rel(path)} was not read: {problem.message}", problem.loc))
     try:
         text = files.read_bytes(path).decode("utf-8", errors="replace")
     except (OSError, Refused):
         text = ""
-    types = set(_RESOURCE_HEADER.findall(text)) | set(re.findall(r'"(aws_\w+)"\s*:', text))
-    if _MODULE_HEADER.search(text):
+    named = _RESOURCE_HEADER.findall(text)
+    types = set(named) | set(re.findall(r'"(aws_\w+)"\s*:', text))
+    if len(_ANY_HEADER.findall(text)) > len(named):  # a module call, or a header we misread
         types |= set(_BUILDERS)
     for t in types:
         tpl.uncertain.add(t)
@@ -650,6 +664,10 @@ def build_resource(unit: Unit, tpl: m.Template, b: Block) -> None:
             tpl.blind.append((f"{unit.prefix}{addr} could not be counted: {v.value.reason}", b.loc))
         return
     instances = _instances_of(v)
+    for inst in instances:  # blocks a dynamic left out on an assumption (a default)
+        for part in inst.value.values() if isinstance(inst.value, dict) else ():
+            if isinstance(part.value, list) and part.assumed:
+                tpl.dropped[rtype] = tuple(dict.fromkeys(tpl.dropped.get(rtype, ()) + part.assumed))
     if not instances and v.assumed:
         tpl.dropped[rtype] = tuple(dict.fromkeys(tpl.dropped.get(rtype, ()) + v.assumed))
     for inst in instances:

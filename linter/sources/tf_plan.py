@@ -933,8 +933,10 @@ class _Plan:
         targets, listed = found
         if not listed:
             return self._ref(targets[0], v.loc)
-        if name in _LIST_ATTRS and targets:
-            return V([self._ref(t, v.loc) for t in targets], v.loc)
+        if name in _LIST_ATTRS and len(targets) == 1:
+            # One instance: the list holds it. More: a `for` with an `if` may keep only
+            # some, and the references do not say which, so the list stays unknown.
+            return V([self._ref(targets[0], v.loc)], v.loc)
         why = f"{name} is {AFTER_APPLY} (its configuration names {len(targets)} resources)"
         return V(Unknown(why), v.loc)
 

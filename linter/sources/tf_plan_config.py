@@ -3,8 +3,9 @@
 A finding on a plan is most use on the line a person edits. When the plan file sits
 in the root module's directory (`terraform show -json plan.out > plan.json`), each
 resource's values are relocated to its block there: an attribute to the attribute
-that sets it, a nested block to the same block in order, anything the configuration
-does not write (provider defaults, computed values) to the block's first line. Local
+that sets it, a nested block to the block when it is the only one of its kind,
+anything else (provider defaults, computed values, a set of blocks the plan lists
+in its own order) to the block's first line. Local
 modules are followed through the configuration's `module_calls`; other values keep
 their place in the plan.
 """
@@ -101,7 +102,13 @@ class ConfigLocations:
         for key, x in v.value.items():
             if key in attrs:
                 out[key] = _moved(x, attrs[key])
-            elif key in blocks and isinstance(x.value, list) and len(x.value) == len(blocks[key]):
+            elif (
+                key in blocks
+                and isinstance(x.value, list)
+                and len(x.value) == len(blocks[key]) == 1
+            ):
+                # Only one: a plan lists set-typed blocks (NACL entries, SG rules) in its
+                # own order, so two or more cannot be paired with what is written.
                 items = [
                     self._into(item, inner, file, where)
                     for item, (where, inner) in zip(x.value, blocks[key], strict=True)
