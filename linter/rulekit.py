@@ -37,7 +37,8 @@ class Context:
             # many there are (a counted subnet) changes no verdict on each.
             subs = svc.subnets
             a3 = assumptions(*(subs.items() if subs is not None and subs.known else ()))
-            assumed = tuple(dict.fromkeys(a1 + a2 + cond + a3))
+            a4 = assumptions(svc.task_definition)  # e.g. a revision chosen elsewhere
+            assumed = tuple(dict.fromkeys(a1 + a2 + cond + a3 + a4))
             out.append(Placement(svc, td, launch, mode if td is not None else None, assumed))
         return out
 

@@ -228,8 +228,11 @@ class Evaluator:
         self.budget.chars(sum(map(len, parts)))
         text = "".join(parts)
         if refs and ref_type(refs[0]) == "aws_ecs_task_definition" and text.startswith("*:"):
-            # "${td.family}:${td.revision}" names that task definition, whatever revision.
-            return V(refs[0], loc)
+            # "${td.family}:${td.revision}" names that task definition, whatever revision;
+            # a revision from elsewhere (a data source: one CI registered) may differ.
+            other = len(missing) > len(refs)
+            why = ("the revision deployed is the one configured here",) if other else ()
+            return V(refs[0], loc, why)
         if missing:
             why = (
                 missing[0]
@@ -613,12 +616,6 @@ class Evaluator:
         except RecursionError:
             return unknown(f"{name}() nested too deeply", loc)
         if isinstance(result, V):
-            if assumed and isinstance(result.value, list):  # coalescelist() picks a list
-                items = [
-                    V(x.value, x.loc, tuple(dict.fromkeys(x.assumed + assumed)))
-                    for x in result.value
-                ]
-                result = V(items, result.loc, result.assumed)
             return V(result.value, result.loc, tuple(dict.fromkeys(result.assumed + assumed)))
         self.budget.items(_size(result))
         return wrap(result, loc, assumed)
@@ -1104,14 +1101,18 @@ def _items(x: Any) -> list:
 
 
 def _coalescelist(ev, args, loc):
-    """The first non-empty list; an unknown one before it leaves the answer unknown."""
+    """The first non-empty list; an unknown one before it leaves the answer unknown.
+    What it holds was chosen on the lists before it being empty: so it rests on them."""
+    skipped: tuple[str, ...] = ()
     for a in args:
         if not a.known:
             return _not_taken("coalescelist", [a], loc)
         if not isinstance(a.value, list):
             raise TypeError
         if a.value:
-            return a
+            rest = [V(x.value, x.loc, tuple(dict.fromkeys(x.assumed + skipped))) for x in a.value]
+            return V(rest, a.loc, a.assumed)
+        skipped += a.assumed
     return V([], loc)
 
 

@@ -460,15 +460,20 @@ _DATA: dict[str, Callable[[Unit, str, V], dict[str, V]]] = {
 
 
 def _flat(v: V | None) -> V | None:
-    """A list of ids as Terraform 0.11 wrote it, `["${var.subnet_ids}"]`, is one list
-    (one level: that is all 0.11 wrote)."""
+    """A list of ids as Terraform 0.11 wrote it, `["${var.subnet_ids}"]` (and callers
+    passing such lists on), is one flat list."""
     if v is None or not isinstance(v.value, list):
         return v
     if not any(isinstance(x.value, list) for x in v.value):
         return v
     out: list[V] = []
-    for x in v.value:
-        out.extend(x.value if isinstance(x.value, list) else [x])
+    todo = list(reversed(v.value))
+    while todo and len(out) <= MAX_INSTANCES:  # no recursion: the nesting is the input's
+        x = todo.pop()
+        if isinstance(x.value, list):
+            todo.extend(reversed(x.value))
+        else:
+            out.append(x)
     return V(out, v.loc, v.assumed)
 
 
