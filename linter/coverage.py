@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from linter import model as m
 from linter.addresses import UNKNOWN
 from linter.network import _NACL_TYPES, _SG_RULE_TYPES, endpoint_service
-from linter.reach import ECR_IMAGE
+from linter.reach import ECR_IMAGE, Reach
 from linter.rulekit import Context, Placement
 from linter.values import Loc, V, is_unknown, ref_id, shape, text
 
@@ -131,7 +131,7 @@ def _blinds(ctx: Context, p: Placement) -> Iterator[Blind]:
             yield Blind(why, reach.vpc.loc)
 
 
-def _handed(ctx: Context, p: Placement, reach) -> Iterator[Blind]:
+def _handed(ctx: Context, p: Placement, reach: Reach) -> Iterator[Blind]:
     """A module that was not read but was handed the tasks' VPC, subnets, route tables
     or security groups may add the route, endpoint or rule a verdict turns on."""
     tpl, net = ctx.tpl, ctx.net
