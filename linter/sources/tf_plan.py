@@ -550,7 +550,7 @@ class _Plan:
 
     @staticmethod
     def _modelled(mode: Any, rtype: Any) -> bool:
-        return mode in (None, "managed") and rtype in _BUILDERS
+        return mode in (None, "managed") and isinstance(rtype, str) and rtype in _BUILDERS
 
     # -- the model ------------------------------------------------------------------------
 
