@@ -339,6 +339,18 @@ class Template:
         rid = ref_id(v)
         return self.get(rid, cls) if rid else None
 
+    def uncount(self, rtype: str, why: str, loc: Loc) -> None:
+        """Resources of `rtype` may exist that could not be counted (the first reason
+        is kept for the coverage report): absence of one is never concluded."""
+        self.uncertain.add(rtype)
+        self.unsure.setdefault(rtype, (why, loc))
+
+    def drop(self, rtype: str, assumed: tuple[str, ...]) -> None:
+        """Resources of `rtype` were left out on these assumptions (count = 0 resting on
+        a variable default): their absence is assumed too."""
+        if assumed:
+            self.dropped[rtype] = tuple(dict.fromkeys(self.dropped.get(rtype, ()) + assumed))
+
     def uncertain_why(self, *types: str) -> str:
         """Why resources of one of these types could not be counted, or ""."""
         for t in types:

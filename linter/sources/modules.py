@@ -18,10 +18,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from linter import model as m
 from linter.files import Files, Refused
 from linter.sources.hcl_eval import Scope, children, name_of
 from linter.sources.tf_files import tf_files
-from linter.values import Loc, V, ref_ids, unknown
+from linter.values import V, ref_ids, unknown
 
 if TYPE_CHECKING:
     from linter.sources.terraform import Block, Unit
@@ -36,22 +37,17 @@ _LOCAL = re.compile(r"^\.\.?(/|\\|$)")
 
 @dataclass
 class Session:
-    """What the units of one root share: the reads, the downloaded modules, the limits."""
+    """What the units of one root share: the reads, the downloaded modules, the limits,
+    and the template they all build (calls, blind spots and uncertain types go there)."""
 
     root: str  # the root module's directory
     files: Files
     # parse a module directory: (trees by file, problems) — terraform.parse_dir
     parse_dir: Callable[[str], tuple[list[tuple[str, Any]], list]]
+    tpl: m.Template
     instances: int = 0
     parsed: dict[str, tuple[list[tuple[str, Any]], list]] = field(default_factory=dict)
-    blind: list[tuple[str, Loc]] = field(default_factory=list)  # for the coverage report
-    calls: dict[str, Loc] = field(default_factory=dict)  # "module.x." -> the call's location
-    handed_out: dict[str, str] = field(default_factory=dict)  # id -> the module not read
     problems: list = field(default_factory=list)  # local modules that do not parse: FG000
-    # resource types a module of unknown count may create, and why (Template.uncertain)
-    unsure: dict[str, tuple[str, Loc]] = field(default_factory=dict)
-    # resource types a module left out on an assumption would create (Template.dropped)
-    dropped: dict[str, tuple[str, ...]] = field(default_factory=dict)
     _manifest: dict[str, str] | None = None
 
     def manifest(self) -> dict[str, str]:
@@ -186,7 +182,7 @@ def _instance(unit: Unit, b: Block, directory: str, address: str, key: str, name
         if arg not in META_ARGS:
             node = children(item)[-1]
             inputs[arg] = lambda node=node: unit.eval_in(node, b.file, scope)
-    session.calls[f"{address}."] = b.loc
+    session.tpl.calls[f"{address}."] = b.loc
     child = unit.child(directory, trees, f"{address}.", key, inputs)
     return child.outputs_value(b.loc)
 
@@ -210,18 +206,15 @@ def _types(unit: Unit, directory: str) -> set[str]:
 def _uncounted(unit: Unit, b: Block, directory: str, address: str, why: str) -> V:
     """A module whose instances cannot be counted: absence of what it creates is unknown."""
     for t in _types(unit, directory):
-        unit.session.unsure.setdefault(t, (why, b.loc))
+        unit.session.tpl.uncount(t, why, b.loc)
     return _blind(unit, b, address, why)
 
 
 def _dropped(unit: Unit, directory: str, assumed: tuple[str, ...]) -> None:
     """A module left out by count = 0 or an empty for_each: what it would have created
     is absent only as surely as the values that left it out (Template.dropped)."""
-    if assumed:
-        for t in _types(unit, directory):
-            unit.session.dropped[t] = tuple(
-                dict.fromkeys(unit.session.dropped.get(t, ()) + assumed)
-            )
+    for t in _types(unit, directory) if assumed else ():
+        unit.session.tpl.drop(t, assumed)
 
 
 def _downloaded(directory: str) -> bool:
@@ -231,10 +224,12 @@ def _downloaded(directory: str) -> bool:
 def _blind(unit: Unit, b: Block, address: str, why: str) -> V:
     """A module we cannot see into: the coverage report says why, and whatever the call
     hands it (a VPC id, route tables) may be extended by it."""
-    unit.session.blind.append((f"{address} was not read: {why}", b.loc))
+    tpl = unit.session.tpl
+    tpl.blind.append((f"{address} was not read: {why}", b.loc))
     for item in children(b.body):
         if item.data == "attribute" and name_of(children(item)[0]) not in META_ARGS:
             value = unit.eval_in(children(item)[-1], b.file, Scope())
             for rid in ref_ids(value):
-                unit.session.handed_out.setdefault(rid, address)
+                tpl.exported.add(rid)
+                tpl.handed.setdefault(rid, address)
     return unknown(f"output of {address}, which was not read ({why})", b.loc)

@@ -548,7 +548,7 @@ def load(
         return Loaded(None, problems + more)
     tpl = m.Template(kind=m.TERRAFORM, path=directory, files=tuple(p for p, _ in trees))
     problems = [_without(p, tpl, files) for p in problems]
-    session = modules.Session(directory, files, lambda d: parse_dir(d, files, left))
+    session = modules.Session(directory, files, lambda d: parse_dir(d, files, left), tpl)
     ev = Evaluator(directory, files=files, budget=budget)
     blocks = [
         Block(t, path, ev)
@@ -558,15 +558,6 @@ def load(
     ]
     unit = Unit(directory, blocks, ev, tfvars, session)
     build(unit, tpl)
-    for rtype, why in session.unsure.items():
-        tpl.uncertain.add(rtype)
-        tpl.unsure.setdefault(rtype, why)
-    for rtype, assumed in session.dropped.items():
-        tpl.dropped[rtype] = tuple(dict.fromkeys(tpl.dropped.get(rtype, ()) + assumed))
-    tpl.exported |= set(session.handed_out)
-    tpl.handed.update(session.handed_out)
-    tpl.blind += session.blind
-    tpl.calls.update(session.calls)
     fold_associations(tpl)
     main_tables(tpl)
     attach_standalone_rules(tpl)
@@ -595,8 +586,7 @@ def _without(problem: ParseProblem, tpl: m.Template, files: Files) -> ParseProbl
     if len(_ANY_HEADER.findall(text)) > len(named):  # a module call, or a header we misread
         types |= set(_BUILDERS)
     for t in types:
-        tpl.uncertain.add(t)
-        tpl.unsure.setdefault(t, (why, problem.loc))
+        tpl.uncount(t, why, problem.loc)
     return dataclasses.replace(
         problem,
         severity="info",
@@ -663,19 +653,17 @@ def build_resource(unit: Unit, tpl: m.Template, b: Block) -> None:
         return
     v = unit.ev.resources[addr](b.loc)
     if not v.known:
-        tpl.uncertain.add(rtype)
-        tpl.unsure.setdefault(rtype, (v.value.reason, b.loc))
+        tpl.uncount(rtype, v.value.reason, b.loc)
         if rtype in _LAUNCHERS:  # a service that may exist: coverage must name it
             tpl.blind.append((f"{unit.prefix}{addr} could not be counted: {v.value.reason}", b.loc))
         return
     instances = _instances_of(v)
-    for inst in instances:  # blocks a dynamic left out on an assumption (a default)
-        for part in inst.value.values() if isinstance(inst.value, dict) else ():
-            if isinstance(part.value, list) and part.assumed:
-                tpl.dropped[rtype] = tuple(dict.fromkeys(tpl.dropped.get(rtype, ()) + part.assumed))
-    if not instances and v.assumed:
-        tpl.dropped[rtype] = tuple(dict.fromkeys(tpl.dropped.get(rtype, ()) + v.assumed))
+    if not instances:
+        tpl.drop(rtype, v.assumed)
     for inst in instances:
+        for part in inst.value.values() if isinstance(inst.value, dict) else ():
+            if isinstance(part.value, list):  # blocks a dynamic left out on a default
+                tpl.drop(rtype, part.assumed)
         rid = inst.value[RESOURCE_KEY].value
         if not isinstance(rid, str):  # a map that happens to hold our key: not an instance
             tpl.uncertain.add(rtype)

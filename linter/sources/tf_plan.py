@@ -570,8 +570,7 @@ class _Plan:
         if self.where is not None:
             self.where.calls = self.calls
         for rtype, loc in self.deferred:
-            tpl.uncertain.add(rtype)
-            tpl.unsure.setdefault(rtype, (f"a change of a {rtype} is deferred", loc))
+            tpl.uncount(rtype, f"a change of a {rtype} is deferred", loc)
         for inst in self.insts.values():
             if inst.mode != "managed":
                 continue
@@ -590,10 +589,7 @@ class _Plan:
         assert inst.values is not None
         p = self._value(inst.values, inst.after_unknown)
         if not isinstance(p.value, dict):
-            tpl.uncertain.add(inst.type)
-            tpl.unsure.setdefault(
-                inst.type, (f"the values of {inst.address} are not an object", p.loc)
-            )
+            tpl.uncount(inst.type, f"the values of {inst.address} are not an object", p.loc)
             return
         self.cfg = self._resource_config(inst)
         self.ctx = self._ctx_of(inst)
@@ -606,8 +602,7 @@ class _Plan:
         link = _LINKS.get(inst.type)
         parent = p.get(link[0]) if link else None
         if link and parent is not None and not parent.known:
-            tpl.uncertain.add(link[1])
-            tpl.unsure.setdefault(link[1], (f"{inst.address}: {parent.value.reason}", parent.loc))
+            tpl.uncount(link[1], f"{inst.address}: {parent.value.reason}", parent.loc)
 
     def _value(self, j: J, mark: Any) -> V:
         """A located value with what is known only after apply unknown. Members the
