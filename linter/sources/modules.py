@@ -106,8 +106,7 @@ def _registry(source: str) -> bool:
 def call(unit: Unit, b: Block) -> V:
     """The value of `module.NAME`: an object of outputs, or a list / map of them for a
     call with count / for_each; its instances become child units of `unit`."""
-    from linter.sources.terraform import MAX_INSTANCES as MAX_EACH
-    from linter.sources.terraform import meta_why
+    from linter.sources.terraform import count_scope, each_scope, meta_why
 
     name = b.labels[0]
     address = f"{unit.prefix}module.{name}"
@@ -127,12 +126,12 @@ def call(unit: Unit, b: Block) -> V:
     if count_node is not None:
         n = unit.eval_in(count_node, b.file, Scope())
         count = unit.whole_count(n)
-        if count is None or count > MAX_EACH:
+        if count is None:
             return _uncounted(unit, b, directory, address, meta_why("count", address, n))
         if count == 0:
             _dropped(unit, directory, n.assumed)
         items = [
-            _instance(unit, b, directory, f"{address}[{i}]", key, {"count": {"index": i}})
+            _instance(unit, b, directory, f"{address}[{i}]", key, count_scope(i, b.loc))
             for i in range(count)
         ]
         return V(items, b.loc, n.assumed)
@@ -145,14 +144,14 @@ def call(unit: Unit, b: Block) -> V:
         if not pairs:
             _dropped(unit, directory, coll.assumed)
         out = {
-            k: _instance(unit, b, directory, f'{address}["{k}"]', key, {"each": (k, v)})
+            k: _instance(unit, b, directory, f'{address}["{k}"]', key, each_scope(k, v, b.loc))
             for k, v in pairs
         }
         return V(out, b.loc, coll.assumed)
-    return _instance(unit, b, directory, address, key, {})
+    return _instance(unit, b, directory, address, key, Scope())
 
 
-def _instance(unit: Unit, b: Block, directory: str, address: str, key: str, names: dict) -> V:
+def _instance(unit: Unit, b: Block, directory: str, address: str, key: str, scope: Scope) -> V:
     """One instance: a child unit whose variables are the call's arguments."""
     session = unit.session
     session.instances += 1
@@ -168,20 +167,9 @@ def _instance(unit: Unit, b: Block, directory: str, address: str, key: str, name
         where = f"{os.path.relpath(first.loc.file, unit.session.root)}:{first.loc.line}"
         where += f":{first.loc.column}"
         return _blind(unit, b, address, f"{first.message.removeprefix('not read: ')} ({where})")
-    scope = Scope()
-    if "count" in names:
-        scope = Scope({"count": V({"index": V(names["count"]["index"], b.loc)}, b.loc)})
-    elif "each" in names:
-        k, v = names["each"]
-        scope = Scope({"each": V({"key": V(k, b.loc), "value": v}, b.loc)})
-    inputs: dict[str, Callable[[], V]] = {}
-    for item in children(b.body):
-        if item.data != "attribute":
-            continue
-        arg = name_of(children(item)[0])
-        if arg not in META_ARGS:
-            node = children(item)[-1]
-            inputs[arg] = lambda node=node: unit.eval_in(node, b.file, scope)
+    inputs: dict[str, Callable[[], V]] = {
+        arg: lambda node=node: unit.eval_in(node, b.file, scope) for arg, node in _arguments(b)
+    }
     session.tpl.calls[f"{address}."] = b.loc
     child = unit.child(directory, trees, f"{address}.", key, inputs)
     return child.outputs_value(b.loc)
@@ -217,6 +205,15 @@ def _dropped(unit: Unit, directory: str, assumed: tuple[str, ...]) -> None:
         unit.session.tpl.drop(t, assumed)
 
 
+def _arguments(b: Block) -> list[tuple[str, Any]]:
+    """A module call's arguments (the module's variables): name and expression."""
+    out = []
+    for item in children(b.body):
+        if item.data == "attribute" and name_of(children(item)[0]) not in META_ARGS:
+            out.append((name_of(children(item)[0]), children(item)[-1]))
+    return out
+
+
 def _downloaded(directory: str) -> bool:
     return ".terraform" in directory.split(os.sep)
 
@@ -226,10 +223,8 @@ def _blind(unit: Unit, b: Block, address: str, why: str) -> V:
     hands it (a VPC id, route tables) may be extended by it."""
     tpl = unit.session.tpl
     tpl.blind.append((f"{address} was not read: {why}", b.loc))
-    for item in children(b.body):
-        if item.data == "attribute" and name_of(children(item)[0]) not in META_ARGS:
-            value = unit.eval_in(children(item)[-1], b.file, Scope())
-            for rid in ref_ids(value):
-                tpl.exported.add(rid)
-                tpl.handed.setdefault(rid, address)
+    for _, node in _arguments(b):
+        for rid in ref_ids(unit.eval_in(node, b.file, Scope())):
+            tpl.exported.add(rid)
+            tpl.handed.setdefault(rid, address)
     return unknown(f"output of {address}, which was not read ({why})", b.loc)

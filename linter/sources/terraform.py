@@ -401,7 +401,7 @@ class Unit:
                 return unknown(meta_why("count", full, n), b.loc)
             items = []
             for i in range(count):
-                scope = Scope({"count": V({"index": V(i, b.loc)}, b.loc)})
+                scope = count_scope(i, b.loc)
                 items.append(self.instance(f"{full}[{i}]", b, scope, n.assumed))
             return V(items, b.loc, n.assumed)
         if each_node is not None:
@@ -411,7 +411,7 @@ class Unit:
                 return unknown(meta_why("for_each", full, coll), b.loc)
             out = {}
             for k, v in pairs:
-                scope = Scope({"each": V({"key": V(k, b.loc), "value": v}, b.loc)})
+                scope = each_scope(k, v, b.loc)
                 out[k] = self.instance(f'{full}["{k}"]', b, scope, coll.assumed)
             return V(out, b.loc, coll.assumed)
         return self.instance(full, b, Scope(), ())
@@ -479,6 +479,16 @@ def _flat(v: V | None) -> V | None:
 
 def _placeholder_text(x: Any) -> str:
     return x.text if isinstance(x, Placeholder) else str(x)
+
+
+def count_scope(index: int, loc: Loc) -> Scope:
+    """What `count.index` is in one instance of a counted resource or module call."""
+    return Scope({"count": V({"index": V(index, loc)}, loc)})
+
+
+def each_scope(key: str, value: V, loc: Loc) -> Scope:
+    """What `each.key` and `each.value` are in one instance of a for_each."""
+    return Scope({"each": V({"key": V(key, loc), "value": value}, loc)})
 
 
 def _instances_of(v: V) -> list[V]:
