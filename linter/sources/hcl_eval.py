@@ -573,9 +573,7 @@ class Evaluator:
     def _function_call(self, t, scope, loc):
         kids = children(t)
         name = name_of(kids[0])
-        args_node = next(
-            (k for k in kids[1:] if isinstance(k, Tree) and k.data == "arguments"), None
-        )
+        args_node = call_arguments(t)
         arg_nodes = children(args_node) if args_node is not None else []
         expand = args_node is not None and any(
             isinstance(c, Token) and c.type == "ELLIPSIS" for c in args_node.children
@@ -667,9 +665,20 @@ def _why(v: V) -> str:
     return v.value.reason if isinstance(v.value, Unknown) else "a value of the wrong type"
 
 
-def _bare_identifier(node) -> str | None:
+def unwrap(node: Any) -> Any:
+    """An expression without the `expr_term` wrappers python-hcl2 puts around it."""
     while isinstance(node, Tree) and node.data == "expr_term" and len(children(node)) == 1:
         node = children(node)[0]
+    return node
+
+
+def call_arguments(t: Tree) -> Tree | None:
+    """The `arguments` node of a function call, None for `f()`."""
+    return next((k for k in children(t)[1:] if isinstance(k, Tree) and k.data == "arguments"), None)
+
+
+def _bare_identifier(node) -> str | None:
+    node = unwrap(node)
     if isinstance(node, Tree) and node.data == "identifier":
         return str(node.children[0])
     return None
@@ -1049,11 +1058,11 @@ def _distinct(ev, args, loc):
     seen: set[str] = set()
     out = []
     for x in lst.value:  # hashing a canonical form keeps it linear
+        if not x.known:
+            return _not_taken("distinct", [x], loc)
         p = plain(x)
-        if not _is_pure(p, refs=True):
-            return _not_taken(
-                "distinct", [x] if not x.known else [unknown("unknown items", loc)], loc
-            )
+        if not _is_pure(p, refs=True):  # an unknown inside an item: not comparable yet
+            return unknown("distinct() of unknown items", loc)
         key = _canonical(p)
         if key not in seen:
             seen.add(key)

@@ -48,24 +48,18 @@ def to_bool(x: Any) -> bool | None:
 
 def type_of(node: Any, depth: int = 0) -> Type:
     """The type a variable's `type` expression names ("any" for what we do not read)."""
-    from linter.sources.hcl_eval import children, name_of
+    from linter.sources.hcl_eval import children, name_of, unwrap
 
-    while isinstance(node, Tree) and node.data == "expr_term" and len(children(node)) == 1:
-        node = children(node)[0]
+    node = unwrap(node)
     if not isinstance(node, Tree) or depth > MAX_TYPE_DEPTH:
         return "any"
     if node.data == "identifier":
         name = name_of(node)
         return name if name in ("string", "number", "bool") else "any"
-    if node.data != "function_call":
-        return "any"
-    kids = children(node)
-    name = name_of(kids[0])
-    args_node = next((k for k in kids[1:] if isinstance(k, Tree) and k.data == "arguments"), None)
-    args = children(args_node) if args_node is not None else []
+    name, args = _call(node)
     if not args:
         return "any"
-    inner = _unwrap(args[0])
+    inner = unwrap(args[0])
     if name in ("list", "set", "map"):
         return (name, type_of(args[0], depth + 1))
     if name == "tuple" and isinstance(inner, Tree) and inner.data == "tuple":
@@ -73,29 +67,26 @@ def type_of(node: Any, depth: int = 0) -> Type:
     if name == "object" and isinstance(inner, Tree) and inner.data == "object":
         fields: dict[str, tuple[Type, Any]] = {}
         for elem in children(inner):
-            key_node, val_node = children(elem)[0], _unwrap(children(elem)[-1])
-            key = name_of(_unwrap(children(key_node)[0]))
-            default = None
-            if isinstance(val_node, Tree) and val_node.data == "function_call":
-                parts = children(val_node)
-                opt_args = next(
-                    (k for k in parts[1:] if isinstance(k, Tree) and k.data == "arguments"), None
-                )
-                if name_of(parts[0]) == "optional" and opt_args is not None:
-                    opt = children(opt_args)
-                    fields[key] = (type_of(opt[0], depth + 1), opt[1] if len(opt) > 1 else None)
-                    continue
-            fields[key] = (type_of(val_node, depth + 1), default)
+            key_node, val_node = children(elem)[0], unwrap(children(elem)[-1])
+            key = name_of(unwrap(children(key_node)[0]))
+            what, opt = _call(val_node)
+            if what == "optional" and opt:  # optional(T) or optional(T, default)
+                fields[key] = (type_of(opt[0], depth + 1), opt[1] if len(opt) > 1 else None)
+            else:
+                fields[key] = (type_of(val_node, depth + 1), None)
         return ("object", fields)
     return "any"
 
 
-def _unwrap(node: Any) -> Any:
-    from linter.sources.hcl_eval import children
+def _call(node: Any) -> tuple[str, list[Any]]:
+    """(function name, argument expressions) of a call such as `list(number)`; ("", [])
+    for anything else."""
+    from linter.sources.hcl_eval import call_arguments, children, name_of
 
-    while isinstance(node, Tree) and node.data == "expr_term" and len(children(node)) == 1:
-        node = children(node)[0]
-    return node
+    if not isinstance(node, Tree) or node.data != "function_call":
+        return "", []
+    args = call_arguments(node)
+    return name_of(children(node)[0]), children(args) if args is not None else []
 
 
 def convert(v: V, t: Type, default: Callable[[Any], V] | None = None) -> V:
