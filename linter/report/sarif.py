@@ -124,25 +124,19 @@ def coverage_notes(res: Result) -> list[dict[str, Any]]:
     notes = []
     for c in res.undecided:
         why = "; ".join(b.what for b in c.blinds)
-        places = [physical(loc) for loc in dict.fromkeys([c.loc, *(b.loc for b in c.blinds)])]
-        notes.append(
-            {
-                "level": "note",
-                "descriptor": {"id": "coverage"},
-                "message": {"text": f"{c.kind} {c.id} was not fully checked: {why}"},
-                "locations": [{"physicalLocation": p} for p in places],
-            }
-        )
-    for b in res.unseen:
-        notes.append(
-            {
-                "level": "note",
-                "descriptor": {"id": "coverage"},
-                "message": {"text": b.what},
-                "locations": [{"physicalLocation": physical(b.loc)}],
-            }
-        )
+        places = dict.fromkeys([c.loc, *(b.loc for b in c.blinds)])
+        notes.append(_note(f"{c.kind} {c.id} was not fully checked: {why}", places))
+    notes += [_note(b.what, [b.loc]) for b in res.unseen]
     return notes
+
+
+def _note(text: str, places) -> dict[str, Any]:
+    return {
+        "level": "note",
+        "descriptor": {"id": "coverage"},
+        "message": {"text": text},
+        "locations": [{"physicalLocation": physical(loc)} for loc in places],
+    }
 
 
 def as_dict(res: Result, options: Options) -> dict[str, Any]:
