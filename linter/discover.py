@@ -126,8 +126,13 @@ def discover(
             units[("missing", path)] = Unit("missing", path)
     for directory in _called_modules([d for d, only in tf_only.items() if only is None], files):
         del tf_only[directory]  # read as a module of its caller, with the caller's inputs
-    for directory, only in list(tf_only.items()):
-        callers = _callers(directory, files) if only is not None else set()
+    named = [d for d, only in tf_only.items() if only is not None and not _is_root(d, files)]
+    graphs: dict[bool, dict[str, set[str]]] = {}  # by whether paths are relative
+    for directory in named:
+        only, relative = tf_only[directory], not os.path.isabs(directory)
+        if relative not in graphs:
+            graphs[relative] = _repository_roots(files, relative)
+        callers = graphs[relative].get(os.path.normpath(directory), set())
         for caller in sorted(callers):  # a module's file: checked with its callers' values
             for file in only or ():
                 add_tf(caller, file)
@@ -186,19 +191,24 @@ def _called_modules(directories: list[str], files: Files) -> set[str]:
 _BACKEND = re.compile(r'(?m)^\s*backend\s+"')  # only a root module has one
 
 
-def _callers(directory: str, files: Files) -> set[str]:
-    """For a named file's directory that is a local module: the root directories in the
-    repository that call it (pre-commit names the module's file, not its caller's)."""
+def _is_root(directory: str, files: Files) -> bool:
+    """A directory with a backend block is a root module, nobody's module."""
     for path in tf_files(directory):
         try:
             if _BACKEND.search(files.read_bytes(path).decode("utf-8", errors="replace")):
-                return set()
+                return True
         except (OSError, Refused):
-            return set()
+            return True
+    return False
+
+
+def _repository_roots(files: Files, relative: bool) -> dict[str, set[str]]:
+    """For every Terraform directory of the repository some root calls as a local module:
+    those roots (pre-commit names a module's file, not its caller's). The repository is
+    walked and read once, however many directories were named."""
     found = []
     for root, dirs, names in os.walk(files.root):
         dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS and not d.startswith("."))
         if any(n.endswith(TF_SUFFIXES) for n in names):
-            found.append(root if os.path.isabs(directory) else os.path.relpath(root))
-    found = [os.path.normpath(d) for d in found]
-    return _roots_of(_calls(found, files)).get(os.path.normpath(directory), set())
+            found.append(os.path.normpath(os.path.relpath(root) if relative else root))
+    return _roots_of(_calls(found, files))
