@@ -231,7 +231,9 @@ def run(paths: list[str], rules: dict, settings: Settings | None = None) -> Resu
     for unit in discover(paths, settings.paths, files):
         result.units += 1
         for f in lint_unit(unit, rules, result, files, settings.given):
-            key = (f.rule, f.loc, f.message)
+            # Once per rule, line and message: two columns of one line (a list of subnets
+            # written inline) are one fault to the reader.
+            key = (f.rule, f.loc.file, f.loc.line, f.message)
             if key not in seen:
                 seen.add(key)
                 result.findings.append(f)

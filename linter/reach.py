@@ -22,7 +22,7 @@ from linter import model as m
 from linter.addresses import NO, UNKNOWN, YES, Peer
 from linter.budget import spend
 from linter.findings import Step
-from linter.network import Fact, Network
+from linter.network import Fact, Network, is_interface
 from linter.values import Loc, V, ref_id, shape, text, truth
 
 ECR_IMAGE = re.compile(r"^(\d{12}|\*)\.dkr\.ecr(-fips)?\.[^./]+\.amazonaws\.com(\.cn)?/")
@@ -138,14 +138,6 @@ def needs(
     return list(out.values())
 
 
-def is_interface(ep: m.VpcEndpoint) -> bool | None:
-    """Endpoint type; CloudFormation and Terraform both default to Gateway."""
-    if ep.endpoint_type is None:
-        return False
-    t = text(ep.endpoint_type)
-    return None if t is None else t.lower() == "interface"
-
-
 def private_dns(ep: m.VpcEndpoint) -> bool | None:
     """PrivateDnsEnabled; both formats default it to false."""
     return False if ep.private_dns is None else truth(ep.private_dns)
@@ -234,8 +226,8 @@ def _serve(
         return Flow(need, VIA_INTERNET, INTERNET_PEER, steps=egress.steps), None
     if not only:
         return None, None
-    if not net.endpoints(vpc):
-        return None, None  # no endpoints at all: FG010/FG011/FG060-062 say why
+    if net.has_interface_endpoints(vpc) is False:
+        return None, None  # no interface endpoints: FG010/FG011/FG060-062 say why
     return None, Gap(need, UNUSABLE if eps else MISSING, tuple(eps))
 
 
@@ -266,7 +258,7 @@ def _serve_s3(
         return None, None
     if egress.answer == YES:
         return Flow(need, VIA_INTERNET, INTERNET_PEER, steps=egress.steps), None
-    if not only or not net.endpoints(vpc):
+    if not only or net.has_interface_endpoints(vpc) is False:
         return None, None
     if gateways:
         return None, Gap(need, UNROUTED, tuple(gateways))

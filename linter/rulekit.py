@@ -93,8 +93,8 @@ def subnet_egress(ctx: Context, p: Placement) -> Iterator[tuple[V, m.Subnet, Fac
 
 @dataclass(frozen=True)
 class Stranded:
-    """A Fargate task subnet with no internet egress, in a VPC with no endpoints and no
-    IPv6 way out: nothing at all leads out. FG010, FG011 and FG060 each name one root
+    """A Fargate task subnet with no internet egress, in a VPC with no interface endpoints
+    and no IPv6 way out: nothing at all leads out. FG010, FG011 and FG060 each name one root
     cause (no default route, an IGW without public IP, the main route table)."""
 
     placement: Placement
@@ -105,6 +105,7 @@ class Stranded:
     vpc: m.Vpc
     path: tuple[Step, ...]
     assumed: tuple[str, ...]
+    endpoints: str  # what the VPC has instead: "no endpoints", "only gateway endpoints..."
 
 
 def stranded(ctx: Context) -> Iterator[Stranded]:
@@ -118,13 +119,15 @@ def stranded(ctx: Context) -> Iterator[Stranded]:
             vpc = net.isolated(subnet)
             if vpc is None:
                 continue
+            gateways = net.gateway_endpoints_only(vpc)
+            has = f"only gateway endpoints ({', '.join(gateways)})" if gateways else "no endpoints"
             path = (
                 Step(f"{p.svc.id} places tasks in subnet {subnet.id}", ref.loc),
                 *egress.steps,
-                Step(f"VPC {vpc.id} has no VPC endpoints", vpc.loc),
+                Step(f"VPC {vpc.id} has {'no VPC endpoints' if not gateways else has}", vpc.loc),
             )
             assumed = p.assumed + egress.assumed + net.isolation_assumed(vpc)
-            yield Stranded(p, ref, subnet, egress, route, vpc, path, assumed)
+            yield Stranded(p, ref, subnet, egress, route, vpc, path, assumed, has)
 
 
 def sg_explained(

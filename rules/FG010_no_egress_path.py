@@ -2,8 +2,9 @@
 
 ## What it does
 Finds Fargate services (and task sets, scheduled tasks) with a subnet whose
-route table has no `0.0.0.0/0` route, in a VPC that has no VPC endpoints and no
-IPv6 way out either. Every subnet of the service is checked: the scheduler
+route table has no `0.0.0.0/0` route, in a VPC that has no interface endpoints
+(gateway endpoints for S3 or DynamoDB serve neither ECR's API, logs nor secrets)
+and no IPv6 way out either. Every subnet of the service is checked: the scheduler
 spreads tasks, so one bad subnet is enough. The explanation names each hop:
 subnet, route table association, route table.
 
@@ -87,7 +88,7 @@ META = RuleMeta(
     id="FG010",
     name="no-egress-path",
     severity="error",
-    summary="A Fargate task subnet with no route out and no VPC endpoints",
+    summary="A Fargate task subnet with no route out and no interface endpoints",
     formats=("cloudformation", "terraform"),
 )
 
@@ -100,7 +101,7 @@ def check(ctx: Context) -> Iterator[Finding]:
         yield finding(
             META,
             f"Fargate tasks of {p.svc.id} in subnet {s.subnet.id} have no way out "
-            f"({s.egress.why}) and the VPC has no endpoints: image pulls, secrets and "
+            f"({s.egress.why}) and the VPC has {s.endpoints}: image pulls, secrets and "
             "logs will time out and tasks will never start",
             s.ref.loc,
             p.svc.id,

@@ -2,7 +2,7 @@
 
 ## What it does
 Finds Fargate services whose subnet routes `0.0.0.0/0` to an internet gateway
-while `AssignPublicIp` is `DISABLED` or omitted, in a VPC with no VPC endpoints
+while `AssignPublicIp` is `DISABLED` or omitted, in a VPC with no interface endpoints
 and no IPv6 way out. Also warns about the inverse: `AssignPublicIp: ENABLED` in
 a subnet whose default route does not go to an internet gateway, where the
 public IP does nothing.
@@ -48,7 +48,7 @@ resource "aws_ecs_service" "app" {
 Or move the tasks to private subnets that route to a NAT gateway.
 
 ## Known problems
-When the VPC has endpoints the rule stays silent: whether they cover every need
+When the VPC has interface endpoints the rule stays silent: whether they cover every need
 of the task is left to the endpoint rules.
 
 ## References

@@ -3,7 +3,7 @@
 ## What it does
 Finds Fargate services with a subnet that has no route table association, so
 it uses its VPC's main route table, when that table has no `0.0.0.0/0` route
-and the VPC has no endpoints. In CloudFormation the main table of a VPC created
+and the VPC has no interface endpoints. In CloudFormation the main table of a VPC created
 in the template holds only the local route and cannot be edited; in Terraform
 it can, through `aws_default_route_table` or `aws_main_route_table_association`.
 

@@ -17,12 +17,22 @@ def test_parameter_default_downgrades_and_says_so() -> None:
     assert f.message.endswith("(assuming parameter PublicIp default)")
 
 
-def test_exported_vpc_downgrades(tmp_path) -> None:
+def test_exported_vpc_alone_keeps_a_route_fault_an_error(tmp_path) -> None:
+    """Another stack can add endpoints to an exported VPC, but the missing piece here is
+    the subnet's route table association: a CI gate must not lose the error to it."""
     src = (FIXTURES / "FG060" / "cfn_main_route_table_fallback.yaml").read_text()
     p = tmp_path / "t.yaml"
     p.write_text(src + "Outputs:\n  Vpc:\n    Value: !Ref Vpc\n    Export: {Name: shared-vpc}\n")
     (f,) = run([str(p)], RULES).findings
-    assert f.severity == "warning" and "Vpc is shared as an output" in f.message
+    assert (f.rule, f.severity) == ("FG060", "error") and "assuming" not in f.message
+
+
+def test_exported_subnet_without_association_downgrades(tmp_path) -> None:
+    src = (FIXTURES / "FG060" / "cfn_main_route_table_fallback.yaml").read_text()
+    p = tmp_path / "t.yaml"
+    p.write_text(src + "Outputs:\n  S:\n    Value: !Ref Subnet\n    Export: {Name: s}\n")
+    (f,) = run([str(p)], RULES).findings
+    assert f.severity == "warning" and "Subnet is shared as an output" in f.message
 
 
 def test_named_tf_file_reports_what_touches_it(tmp_path) -> None:

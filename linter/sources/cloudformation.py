@@ -505,18 +505,18 @@ def _with_attributes(res: m.Resource, body: dict) -> m.Resource:
 def _collect_exports(tpl: m.Template, rs: Resolver, tree: dict) -> None:
     """Resources another stack may extend: those in Outputs (exported, or read by a
     parent through a nested stack's outputs) and those passed to nested stacks."""
-    shared = []
     outputs = tree.get("Outputs")
     for out in outputs.values() if isinstance(outputs, dict) else ():
-        if isinstance(out, dict):
-            shared.append(out.get("Value"))
-    for body in rs.resources.values():
+        if isinstance(out, dict) and out.get("Value") is not None:
+            tpl.exported.update(ref_ids(rs.value(out["Value"], Loc(tpl.path))))
+    for lid, body in rs.resources.items():
         if isinstance(body, dict) and body.get("Type") == "AWS::CloudFormation::Stack":
             props = body.get("Properties")
-            shared.append(props.get("Parameters") if isinstance(props, dict) else None)
-    for node in shared:
-        v = rs.value(node, Loc(tpl.path)) if node is not None else None
-        tpl.exported.update(ref_ids(v))
+            node = props.get("Parameters") if isinstance(props, dict) else None
+            handed = set(ref_ids(rs.value(node, Loc(tpl.path)))) if node is not None else set()
+            tpl.exported.update(handed)
+            for rid in handed:  # a stack we did not read may add to what it is given
+                tpl.handed.setdefault(rid, f"nested stack {lid}")
 
 
 # -- resource builders ---------------------------------------------------------------
