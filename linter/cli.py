@@ -27,12 +27,27 @@ def _var(value: str) -> tuple[str, str]:
 
 
 def _given(args: argparse.Namespace) -> Given:
-    """--var-file texts (the user's own files, read as given) and --var values."""
+    """--var-file texts (the user's own files, read as given) and --var values;
+    CloudFormation parameter files, then --parameter values (the later wins)."""
+    from linter.sources.stacks import parameter_file
+
     files = []
     for path in args.var_file:
         with open(path, encoding="utf-8-sig") as fh:
             files.append((path, fh.read()))
-    return Given(tuple(files), tuple(args.var))
+    params: list[tuple[str, str]] = []
+    for path in args.parameter_file:
+        with open(path, encoding="utf-8-sig") as fh:
+            try:
+                params += parameter_file(fh.read())
+            except ValueError as exc:
+                raise ParameterFileError(f"{path}: not a parameter file: {exc}") from None
+    params += args.parameter
+    return Given(tuple(files), tuple(args.var), tuple(params))
+
+
+class ParameterFileError(Exception):
+    pass
 
 
 def parser() -> argparse.ArgumentParser:
@@ -83,6 +98,22 @@ def parser() -> argparse.ArgumentParser:
         default=[],
         type=_var,
         help="a Terraform variable's value, as terraform -var takes it; repeatable",
+    )
+    check.add_argument(
+        "--parameter-file",
+        metavar="FILE",
+        action="append",
+        default=[],
+        help="CloudFormation parameter values (the CLI's JSON, or a CodePipeline template "
+        "configuration) for every template that declares them; repeatable",
+    )
+    check.add_argument(
+        "--parameter",
+        metavar="KEY=VALUE",
+        action="append",
+        default=[],
+        type=_var,
+        help="a CloudFormation parameter's value (a list: comma-separated); repeatable",
     )
     check.add_argument(
         "-v",
@@ -138,11 +169,11 @@ def cmd_check(args: argparse.Namespace) -> int:
         return EXIT_ERROR
     try:
         rules, fail_on, settings = _settings(args)
-    except (config.ConfigError, baseline.BaselineError) as exc:
+    except (config.ConfigError, baseline.BaselineError, ParameterFileError) as exc:
         print(f"fargate-lint: {exc}", file=sys.stderr)
         return EXIT_ERROR
     except (OSError, UnicodeDecodeError) as exc:
-        print(f"fargate-lint: cannot read a --var-file: {exc}", file=sys.stderr)
+        print(f"fargate-lint: cannot read a --var-file or --parameter-file: {exc}", file=sys.stderr)
         return EXIT_ERROR
     result = run(args.paths, rules, settings)
     if args.write_baseline:

@@ -35,6 +35,7 @@ class Unit:
     only: frozenset[str] | None = None  # report findings only for these files
     why: str = ""  # for a refused file: what was not read and why
     severity: str = "info"  # of a refused file's finding
+    members: tuple[str, ...] = ()  # CloudFormation templates checked together (stacks)
 
 
 def kind_of(text: str) -> str:
@@ -96,11 +97,14 @@ def discover(
             if filt is not None and filt.excluded(path, is_dir=True):
                 continue
             for root, dirs, walked in os.walk(path):
+                assembly = "manifest.json" in walked and "cdk.out" in walked
                 dirs[:] = sorted(
                     d
                     for d in dirs
                     if d not in SKIP_DIRS
                     and not d.startswith(".")
+                    # a CDK assembly's assets are copies of the app's own files
+                    and not (assembly and d.startswith("asset."))
                     and not (filt and filt.excluded(os.path.join(root, d), is_dir=True))
                 )
                 names = sorted(walked)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 import traceback
 from collections import Counter
 from dataclasses import dataclass, field, replace
@@ -76,6 +77,11 @@ def _load(unit: Unit, files: Files, budget: Budget, given: Given) -> Loaded:
         return tf_plan.load(unit.path, files, budget)
     from linter.sources import cloudformation, taskdef
 
+    parameters = dict(given.parameters)
+    if unit.members:
+        from linter.sources import stacks
+
+        return stacks.load(unit, files, budget, parameters)
     if unit.kind == REFUSED:
         return Loaded(None, [ParseProblem(unit.why, Loc(unit.path), False, unit.severity)])
     tree, problems = read_tree(unit.path, files)
@@ -88,9 +94,11 @@ def _load(unit: Unit, files: Files, budget: Budget, given: Given) -> Loaded:
             return Loaded(None)
     if problems:
         return Loaded(None, problems)
+    if unit.kind == m.TASKDEF and not taskdef.is_taskdef(tree) and not taskdef.meant(tree):
+        return Loaded(None)  # CDK's tree.json holds containerDefinitions deep inside
     if unit.kind == m.TASKDEF or (unit.kind == "" and taskdef.is_taskdef(tree)):
         return taskdef.from_tree(unit.path, tree)
-    return cloudformation.from_tree(unit.path, tree, budget)
+    return cloudformation.from_tree(unit.path, tree, budget, parameters)
 
 
 def _internal(where: str, loc: Loc, exc: BaseException) -> Finding:
@@ -147,6 +155,8 @@ def lint_unit(
         out += _cover(unit, ctx, work, result)
         if tpl.calls:
             out = [_called(f, tpl.calls) for f in out]
+        if tpl.constructs:
+            out = [_construct(f, tpl) for f in out]
     else:
         result.unseen += [
             Blind(f"not checked: {p.message}", p.loc) for p in problems if p.severity == "error"
@@ -201,6 +211,16 @@ def _called(f: Finding, calls: dict[str, Loc]) -> Finding:
     return replace(f, path=hops + f.path)
 
 
+def _construct(f: Finding, tpl: m.Template) -> Finding:
+    """A finding on a resource the CDK made, with its construct path as the first step:
+    the logical id is the CDK's, the path is the one in the app's code."""
+    res = tpl.resources.get(f.resource)
+    path = tpl.constructs.get(f.resource)
+    if res is None or path is None:
+        return f
+    return replace(f, path=(Step(f"{f.resource} is the CDK construct {path}", res.loc), *f.path))
+
+
 def _cover(unit: Unit, ctx: Context, work: Budget, result: Result) -> list[Finding]:
     """Add the unit's coverage to the result; an internal error if assessing it failed."""
     from linter import coverage
@@ -228,7 +248,16 @@ def run(paths: list[str], rules: dict, settings: Settings | None = None) -> Resu
     files = settings.files or Files.for_paths(paths)
     result = Result(rules=list(rules))
     seen: set[tuple] = set()
-    for unit in discover(paths, settings.paths, files):
+    units = discover(paths, settings.paths, files)
+    if any(u.kind == m.CFN for u in units):
+        from linter.sources import stacks
+
+        try:
+            units = stacks.pair(units, files)
+        except Exception as exc:  # each template is still checked on its own
+            result.internal_errors += 1
+            result.findings.append(_internal("pairing CloudFormation stacks", Loc("."), exc))
+    for unit in units:
         result.units += 1
         for f in lint_unit(unit, rules, result, files, settings.given):
             # Once per rule, line and message: two columns of one line (a list of subnets
@@ -238,6 +267,8 @@ def run(paths: list[str], rules: dict, settings: Settings | None = None) -> Resu
                 seen.add(key)
                 result.findings.append(f)
         files.forget()
+    if "linter.sources.stacks" in sys.modules:
+        sys.modules["linter.sources.stacks"].forget()
     if settings.paths is not None:  # a Terraform unit may hold excluded files
         wanted = settings.paths.wanted_finding
         result.findings = [f for f in result.findings if wanted(f.loc.file) or f.rule == INTERNAL]

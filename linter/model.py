@@ -323,6 +323,8 @@ class Template:
     calls: dict[str, Loc] = field(default_factory=dict)
     # resource ids handed to a module that was not read -> that module's address
     handed: dict[str, str] = field(default_factory=dict)
+    # resource id -> the CDK construct path that made it (aws:cdk:path metadata)
+    constructs: dict[str, str] = field(default_factory=dict)
 
     def add(self, r: Resource) -> None:
         self.resources[r.id] = r

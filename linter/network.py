@@ -423,7 +423,7 @@ class Network:
         only an exported route table lets another stack add, and a CI gate must not lose
         that error to a mere export. (Endpoint gaps, FG012-FG016, keep the doubt.)"""
         handed = self.exported(vpc) if vpc.id in self.tpl.handed else ()
-        return handed + self.dropped("aws_vpc_endpoint")
+        return handed + self.dropped(*ENDPOINT_TYPES)
 
     def endpoints(self, vpc: m.Vpc) -> list[m.VpcEndpoint] | None:
         """The VPC's endpoints, or None when others may exist that we cannot place."""
@@ -612,7 +612,16 @@ class Network:
         )
 
 
+# Source types, of both formats (a CloudFormation resource left out by a Condition
+# that is false by a parameter default is dropped too).
+ENDPOINT_TYPES = ("aws_vpc_endpoint", "AWS::EC2::VPCEndpoint")
 _ROUTING_TYPES = (
+    "AWS::EC2::Route",
+    "AWS::EC2::RouteTable",
+    "AWS::EC2::SubnetRouteTableAssociation",
+    "AWS::EC2::NatGateway",
+    "AWS::EC2::InternetGateway",
+    "AWS::EC2::VPCGatewayAttachment",
     "aws_route",
     "aws_route_table",
     "aws_route_table_association",

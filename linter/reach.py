@@ -22,10 +22,11 @@ from linter import model as m
 from linter.addresses import NO, UNKNOWN, YES, Peer
 from linter.budget import spend
 from linter.findings import Step
-from linter.network import Fact, Network, is_interface
+from linter.network import ENDPOINT_TYPES, Fact, Network, is_interface
 from linter.values import Loc, V, ref_id, shape, text, truth
 
-ECR_IMAGE = re.compile(r"^(\d{12}|\*)\.dkr\.ecr(-fips)?\.[^./]+\.amazonaws\.com(\.cn)?/")
+# The domain may be written `${AWS::URLSuffix}` (the CDK does), hence `*` for it too.
+ECR_IMAGE = re.compile(r"^(\d{12}|\*)\.dkr\.ecr(-fips)?\.[^./]+\.(amazonaws\.com(\.cn)?|\*)/")
 
 S3 = "s3"
 INTERNET = "internet"  # a registry other than private ECR: only the internet serves it
@@ -180,7 +181,7 @@ def analyse(net: Network, svc: m.Service, td: m.TaskDefinition | None, launch, m
         cidrs=None if None in cidrs else tuple(cidrs),
         groups=frozenset(g.id for g in groups) if groups is not None else None,
     )
-    assumed = net.exported(vpc) + net.dropped("aws_vpc_endpoint") if vpc else ()
+    assumed = net.exported(vpc) + net.dropped(*ENDPOINT_TYPES) if vpc else ()
     subnets = []
     for ref, subnet in placed:
         egress, _ = net.internet_egress(svc, subnet, launch or "", mode)

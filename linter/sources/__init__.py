@@ -26,11 +26,14 @@ class ParseProblem:
 
 @dataclass(frozen=True)
 class Given:
-    """Terraform variable values from the command line, for every root in the run:
-    `--var-file` (path, text) and `--var NAME=VALUE`, in the order given."""
+    """Values from the command line: Terraform's for every root in the run, `--var-file`
+    (path, text) and `--var NAME=VALUE` in the order given; CloudFormation parameters."""
 
     var_files: tuple[tuple[str, str], ...] = ()
     values: tuple[tuple[str, str], ...] = ()
+    # CloudFormation parameter values (--parameter, --parameter-file), for every template
+    # that declares the parameter and is not nested in another of the run
+    parameters: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass

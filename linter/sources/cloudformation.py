@@ -10,7 +10,8 @@ from __future__ import annotations
 import bisect
 import dataclasses
 import re
-from typing import Any
+from collections.abc import Callable
+from typing import Any, Protocol
 
 from linter import model as m
 from linter.budget import Budget, TooComplex
@@ -18,7 +19,7 @@ from linter.files import Files
 from linter.sources import Loaded, ParseProblem, read_tree
 from linter.sources.common import attach_standalone_rules, bracket_depth
 from linter.sources.containers import containers, unknown_why
-from linter.values import Loc, Ref, Unknown, V, ref_ids, same, truth, unknown, whole
+from linter.values import Loc, Ref, Unknown, V, ref_ids, same, shape, truth, unknown, whole
 
 # Parameter types whose value comes from outside the template whatever the default.
 _EXTERNAL_PARAM = re.compile(r"^(AWS::SSM::Parameter::|List<AWS::EC2::|AWS::EC2::)")
@@ -189,13 +190,44 @@ def mark(node: Any, path: str, fallback: Loc | None = None) -> Loc:
     return Loc(path, sm.line + 1, sm.column + 1, *end)
 
 
+@dataclasses.dataclass(frozen=True, slots=True)
+class Joined(Unknown):
+    """`Fn::Join` of references with a separator (`!Join [",", [!Ref A, !Ref B]]`): not a
+    string we can write, but `Fn::Split` on the same separator, or a list parameter it
+    is passed to, gets the references back."""
+
+    sep: str = ""
+    parts: tuple[V, ...] = ()
+
+
+class Link(Protocol):
+    """What a template needs from the other stacks of its unit (`linter.sources.stacks`)."""
+
+    def import_value(self, rs: Resolver, name: V, loc: Loc) -> V: ...
+
+    def output(self, rs: Resolver, stack: str, name: str, loc: Loc) -> V: ...
+
+
 class Resolver:
     """Turns decoded nodes into `V` trees, resolving intrinsics where possible.
 
     YAML aliases share nodes, so a small file can name a huge tree: every node
-    visited and every string built is charged to the unit's budget."""
+    visited and every string built is charged to the unit's budget.
 
-    def __init__(self, path: str, tpl: dict, budget: Budget | None = None) -> None:
+    In a unit of several stacks, `prefix` keeps one stack's resource ids apart from
+    another's, `given` holds parameter values passed in (by a parent stack, a
+    parameter file or the command line: facts, unlike defaults) and `link` answers
+    `Fn::ImportValue` and a nested stack's outputs."""
+
+    def __init__(
+        self,
+        path: str,
+        tpl: dict,
+        budget: Budget | None = None,
+        prefix: str = "",
+        given: dict[str, Callable[[], V | None]] | None = None,
+        link: Link | None = None,
+    ) -> None:
         self.path = path
         self.budget = budget or Budget()
         self.resolving: list[Any] = []  # parameters and map entries being resolved (cycles)
@@ -203,8 +235,22 @@ class Resolver:
         self.defaults: dict[str, V | None] = {}
         self.params = tpl.get("Parameters") if isinstance(tpl.get("Parameters"), dict) else {}
         self.mappings = tpl.get("Mappings") if isinstance(tpl.get("Mappings"), dict) else {}
+        conditions = tpl.get("Conditions")
+        self.conditions = conditions if isinstance(conditions, dict) else {}
+        self.decided: dict[str, V] = {}
         res = tpl.get("Resources")
         self.resources = res if isinstance(res, dict) else {}
+        self.prefix = prefix
+        self.given = given or {}
+        self.link = link
+
+    def rid(self, lid: str) -> str:
+        """The unit-wide id of one of this template's resources."""
+        return self.prefix + lid
+
+    def is_stack(self, lid: str) -> bool:
+        body = self.resources.get(lid)
+        return isinstance(body, dict) and body.get("Type") == "AWS::CloudFormation::Stack"
 
     def value(self, node: Any, loc: Loc) -> V | None:
         """None means the property is absent (`AWS::NoValue`)."""
@@ -248,19 +294,18 @@ class Resolver:
         if fn == "Fn::GetAtt":
             parts = arg.split(".", 1) if isinstance(arg, str) else arg
             if isinstance(parts, list) and len(parts) == 2 and str(parts[0]) in self.resources:
-                return V(Ref(str(parts[0]), str(parts[1])), loc)
+                return self.get_att(str(parts[0]), str(parts[1]), loc)
             return unknown("Fn::GetAtt", loc)
         if fn == "Fn::ImportValue":
             name = self.value(arg, loc)
-            which = f" {name.value}" if name is not None and isinstance(name.value, str) else ""
+            if self.link is not None and name is not None:
+                return self.link.import_value(self, name, loc)
+            which = f" {shape(name)}" if shape(name) else ""
             return unknown(f"Fn::ImportValue{which}, which has no Export in this run", loc)
         if fn == "Fn::If":
-            if isinstance(arg, list) and len(arg) == 3:
-                a, b = self.value(arg[1], loc), self.value(arg[2], loc)
-                # Both branches alike: the condition does not matter.
-                if a is not None and b is not None and same(a, b):
-                    return a
-            return unknown(f"Fn::If on condition {_first(arg)}", loc)
+            return self.if_(arg, loc)
+        if fn == "Fn::Split":
+            return self.split(arg, loc)
         if fn == "Fn::Join":
             return self.join(arg, loc)
         if fn == "Fn::Sub":
@@ -277,16 +322,91 @@ class Resolver:
             return self.find_in_map(arg, loc)
         return unknown(fn, loc)
 
+    def get_att(self, lid: str, attr: str, loc: Loc) -> V:
+        if attr.startswith("Outputs.") and self.is_stack(lid) and self.link is not None:
+            return self.link.output(self, lid, attr.removeprefix("Outputs."), loc)
+        return V(Ref(self.rid(lid), attr), loc)
+
+    def if_(self, arg: Any, loc: Loc) -> V | None:
+        if not (isinstance(arg, list) and len(arg) == 3):
+            return unknown("Fn::If", loc)
+        cond = self.condition(str(arg[0]), loc) if isinstance(arg[0], str) else None
+        if cond is not None and cond.known and isinstance(cond.value, bool):
+            chosen = self.value(arg[1] if cond.value else arg[2], loc)
+            return _assume(chosen, cond.assumed) if chosen is not None else None
+        a, b = self.value(arg[1], loc), self.value(arg[2], loc)
+        # Both branches alike: the condition does not matter.
+        if a is not None and b is not None and same(a, b):
+            return a
+        return unknown(f"Fn::If on condition {_first(arg)}", loc)
+
+    def condition(self, name: str, loc: Loc) -> V:
+        """A condition's truth, over known parameters: V(bool) (with the assumptions of
+        the defaults it rests on) or unknown."""
+        if name not in self.decided:
+            if name in self.resolving or name not in self.conditions:
+                return unknown(f"condition {name}", loc)
+            self.resolving.append(name)
+            try:
+                v = self.truth_of(self.conditions[name], loc)
+            finally:
+                self.resolving.pop()
+            self.decided[name] = v if v.known else unknown(f"condition {name}", loc)
+        return self.decided[name]
+
+    def truth_of(self, node: Any, loc: Loc) -> V:
+        self.budget.step()
+        if not (isinstance(node, dict) and len(node) == 1):
+            return unknown("a condition", loc)
+        ((fn, arg),) = node.items()
+        if fn == "Condition" and isinstance(arg, str):
+            return self.condition(arg, loc)
+        if fn == "Fn::Equals" and isinstance(arg, list) and len(arg) == 2:
+            a, b = self.value(arg[0], loc), self.value(arg[1], loc)
+            x, y = (_scalar(v) for v in (a, b))
+            if x is None or y is None:
+                return unknown("Fn::Equals", loc)
+            return V(x == y, loc, tuple(dict.fromkeys(a.assumed + b.assumed)))
+        if fn in ("Fn::And", "Fn::Or", "Fn::Not") and isinstance(arg, list) and arg:
+            parts = [self.truth_of(x, loc) for x in arg]
+            if fn == "Fn::Not":
+                p = parts[0]
+                return V(not p.value, loc, p.assumed) if p.known else p
+            decisive = fn == "Fn::Or"  # a true part decides Or, a false one And
+            for p in parts:
+                if p.known and p.value is decisive:
+                    return V(decisive, loc, p.assumed)
+            if all(p.known for p in parts):
+                assumed = tuple(dict.fromkeys(a for p in parts for a in p.assumed))
+                return V(not decisive, loc, assumed)
+        return unknown(fn, loc)
+
+    def split(self, arg: Any, loc: Loc) -> V:
+        if isinstance(arg, list) and len(arg) == 2 and isinstance(arg[0], str) and arg[0]:
+            v = self.value(arg[1], loc)
+            if v is not None and isinstance(v.value, str):
+                self.budget.items(v.value.count(arg[0]) + 1)
+                return V([V(x, loc, v.assumed) for x in v.value.split(arg[0])], loc, v.assumed)
+            if v is not None and isinstance(v.value, Joined) and v.value.sep == arg[0]:
+                return V(list(v.value.parts), loc, v.assumed)
+            if v is not None and isinstance(v.value, list):  # a list parameter, passed on
+                return v
+            if v is not None and isinstance(v.value, Ref):  # one id: no separator in it
+                return V([v], loc, v.assumed)
+        return unknown("Fn::Split", loc)
+
     def ref(self, name: str, loc: Loc) -> V | None:
         if name == "AWS::NoValue":
             return None
         if name.startswith("AWS::"):
             return unknown(f"pseudo parameter {name}", loc)
         if name in self.resources:
-            return V(Ref(name), loc)
+            return V(Ref(self.rid(name)), loc)
         param = self.params.get(name)
         if not isinstance(param, dict):
             return unknown(f"undefined name {name}", loc)
+        if name in self.given:
+            return self.passed(name, param, loc)
         default = self.default(name, param, loc)
         if default is None:
             return unknown(f"parameter {name}, which has no default", loc)
@@ -294,6 +414,29 @@ class Resolver:
             self.budget.items(len(default.value))
         # Keep the use site's location: that is where a reader looks.
         return _relocate(default, loc, (f"parameter {name} default",))
+
+    def passed(self, name: str, param: dict, loc: Loc) -> V | None:
+        """A value given to the parameter (a fact), at the use site; list parameters
+        split as CloudFormation splits them."""
+        key = "given:" + name
+        if key not in self.defaults:
+            if key in self.resolving:
+                return unknown(f"parameter {name} is given a value that refers to itself", loc)
+            self.resolving.append(key)
+            try:
+                v = self.given[name]()
+            finally:
+                self.resolving.pop()
+            ptype = str(param.get("Type", ""))
+            if v is not None and (ptype.startswith("List<") or ptype == "CommaDelimitedList"):
+                if isinstance(v.value, str):
+                    self.budget.items(v.value.count(",") + 1)
+                    v = V([V(p.strip(), v.loc, v.assumed) for p in v.value.split(",")], v.loc)
+                elif isinstance(v.value, Joined) and v.value.sep == ",":
+                    v = V(list(v.value.parts), v.loc, v.assumed)
+            self.defaults[key] = v
+        v = self.defaults[key]
+        return None if v is None else _relocate(v, loc, ())
 
     def default(self, name: str, param: dict, loc: Loc) -> V | None:
         """A parameter's known default (lists split), resolved once; None if unknown."""
@@ -322,17 +465,23 @@ class Resolver:
     def join(self, arg: Any, loc: Loc) -> V:
         if isinstance(arg, list) and len(arg) == 2 and isinstance(arg[0], str):
             parts = self.value(arg[1], loc)
+            if parts is not None and isinstance(parts.value, Joined):
+                parts = V(list(parts.value.parts), parts.loc, parts.assumed)
             if parts is not None and isinstance(parts.value, list):
-                strs, assumed, known = [], [], True
+                strs, assumed, known, refs = [], [], True, True
                 for p in parts.value:
                     if not p.known or isinstance(p.value, (Ref, list, dict)):
                         known = False
-                        strs.append(p.value.shape or "*" if not p.known else "*")
+                        refs = refs and isinstance(p.value, Ref)
+                        strs.append(self.shape(p))
                         continue
                     strs.append(str(p.value))
                     assumed.extend(p.assumed)
                 self.budget.chars(sum(map(len, strs)) + len(arg[0]) * len(strs))
                 joined = str(arg[0]).join(strs)
+                if not known and refs and arg[0]:
+                    why = "Fn::Join of references"
+                    return V(Joined(why, joined, str(arg[0]), tuple(parts.value)), loc)
                 if not known:
                     return V(Unknown("Fn::Join of unknown parts", joined), loc)
                 return V(joined, loc, tuple(dict.fromkeys(assumed)))
@@ -349,10 +498,16 @@ class Resolver:
 
         def repl(mt: re.Match) -> str:
             name = mt.group(1).strip()
-            v = self.value(local[name], loc) if name in local else self.ref(name, loc)
+            lid, dot, attr = name.partition(".")
+            if name in local:
+                v = self.value(local[name], loc)
+            elif dot and lid in self.resources:  # ${Resource.Attribute}
+                v = self.get_att(lid, attr, loc)
+            else:
+                v = self.ref(name, loc)
             if v is None or not v.known or isinstance(v.value, (Ref, list, dict)):
                 failed.append(name)
-                return "*"
+                return self.shape(v)
             assumed.extend(v.assumed)
             return str(v.value)
 
@@ -378,6 +533,45 @@ class Resolver:
                     finally:
                         self.resolving.pop()
         return unknown("Fn::FindInMap", loc)
+
+    def shape(self, v: V | None) -> str:
+        """A part of a string that is not known, as a pattern: what a reference to a
+        resource of a known type looks like (a secret's ARN, a repository's URI), else *."""
+        if v is not None and isinstance(v.value, Ref):
+            lid = v.value.id.removeprefix(self.prefix)
+            body = self.resources.get(lid)
+            rtype = body.get("Type") if isinstance(body, dict) else None
+            return _REF_SHAPES.get((rtype, v.value.attr), "*")
+        return (shape(v) if v is not None and not v.known else None) or "*"
+
+
+# The form of a reference's value, where it tells what the value is for.
+_REF_SHAPES = {
+    ("AWS::SecretsManager::Secret", ""): "arn:aws:secretsmanager:*",
+    ("AWS::SecretsManager::Secret", "Id"): "arn:aws:secretsmanager:*",
+    ("AWS::ECR::Repository", "RepositoryUri"): "*.dkr.ecr.*.amazonaws.com/*",
+    ("AWS::ECR::Repository", "Arn"): "arn:aws:ecr:*",
+}
+
+
+def _scalar(v: V | None) -> str | None:
+    """A known scalar as CloudFormation compares it (as a string)."""
+    if v is None or not v.known or isinstance(v.value, (Ref, list, dict)):
+        return None
+    x = v.value
+    return ("true" if x else "false") if isinstance(x, bool) else str(x)
+
+
+def _assume(v: V, assumed: tuple[str, ...]) -> V:
+    """The same value, resting on more assumptions (at every level, where rules read)."""
+    if not assumed:
+        return v
+    inner = v.value
+    if isinstance(inner, list):
+        inner = [_assume(x, assumed) for x in inner]
+    elif isinstance(inner, dict):
+        inner = {k: _assume(x, assumed) for k, x in inner.items()}
+    return V(inner, v.loc, tuple(dict.fromkeys(v.assumed + assumed)))
 
 
 def _index(v: V | None) -> int | None:
@@ -415,42 +609,66 @@ def load(path: str, files: Files | None = None) -> Loaded:
     return from_tree(path, tree)
 
 
-def from_tree(path: str, tree: Any, budget: Budget | None = None) -> Loaded:
+def from_tree(
+    path: str, tree: Any, budget: Budget | None = None, given: dict[str, str] | None = None
+) -> Loaded:
     if not is_template(tree):
         return Loaded(None, [ParseProblem("no Resources section with typed resources", Loc(path))])
-    return Loaded(build(path, tree, budget))
+    return Loaded(build(path, tree, budget, given))
 
 
-def build(path: str, tree: dict, budget: Budget | None = None) -> m.Template:
-    rs = Resolver(path, tree, budget)
+def given_facts(path: str, given: dict[str, str]) -> dict[str, Callable[[], V | None]]:
+    """Parameter values from the command line or a parameter file: facts."""
+    return {name: (lambda value=value: V(value, Loc(path))) for name, value in given.items()}
+
+
+def build(
+    path: str, tree: dict, budget: Budget | None = None, given: dict[str, str] | None = None
+) -> m.Template:
+    rs = Resolver(path, tree, budget, given=given_facts(path, given or {}))
     tpl = m.Template(kind=m.CFN, path=path, files=(path,))
+    add_resources(tpl, rs)
+    collect_exports(tpl, rs, tree)
+    collect_suppressions(tpl, tree, rs.path)
+    attach_standalone_rules(tpl)
+    return tpl
+
+
+def add_resources(tpl: m.Template, rs: Resolver) -> None:
+    """The template's resources, under `rs.prefix`; a resource whose Condition is false
+    is not created (on the assumptions the condition rests on)."""
+    path = rs.path
     for lid, body in rs.resources.items():
         if not isinstance(body, dict):
             continue
-        rtype = body.get("Type")
-        tpl.types[str(lid)] = str(rtype)
-        builder = _BUILDERS.get(str(rtype))
-        loc = mark(lid, path)
+        rtype, loc = str(body.get("Type")), mark(lid, path)
+        cond = body.get("Condition")
+        holds = rs.condition(cond, loc) if isinstance(cond, str) else V(True, loc)
+        if holds.value is False:
+            tpl.drop(rtype, holds.assumed)
+            continue
+        rid = rs.rid(str(lid))
+        tpl.types[rid] = rtype
+        meta = body.get("Metadata")
+        construct = meta.get("aws:cdk:path") if isinstance(meta, dict) else None
+        if isinstance(construct, str):
+            tpl.constructs[rid] = construct
+        builder = _BUILDERS.get(rtype)
         props = body.get("Properties")
         pv = rs.value(props, loc) if isinstance(props, dict) else V({}, loc)
         if builder is None:
             continue
-        for res in builder(str(lid), loc, str(rtype), pv or V({}, loc)):
-            tpl.add(_with_attributes(res, body))
-    _collect_exports(tpl, rs, tree)
-    _collect_suppressions(tpl, tree)
-    attach_standalone_rules(tpl)
-    return tpl
+        for res in builder(rid, loc, rtype, pv or V({}, loc)):
+            tpl.add(_with_attributes(res, body, holds, rs.prefix))
 
 
 EVERYWHERE = 1 << 30  # the last line of a span that runs to the end of the file
 
 
-def _collect_suppressions(tpl: m.Template, tree: dict) -> None:
+def collect_suppressions(tpl: m.Template, tree: dict, path: str) -> None:
     """Resource spans (from one logical id to the next; the last one ends where the
     next top-level section starts) and `Metadata: {fargate-lint: {ignore: [...]}}`
     of the template and of each resource."""
-    path = tpl.path
     top = sorted((mark(k, path).line, str(k)) for k in tree)  # keys may be ints: str()
     res_line = next((line for line, k in top if k == "Resources"), 0)
     section_end = next((line - 1 for line, _ in top if line > res_line), EVERYWHERE)
@@ -491,32 +709,39 @@ def _metadata_ignores(meta: Any, path: str, first: int, last: int) -> list[m.Ign
     return out
 
 
-def _with_attributes(res: m.Resource, body: dict) -> m.Resource:
-    """Resource attributes some rules read: DependsOn on routes, Condition on launchers."""
+def _with_attributes(res: m.Resource, body: dict, holds: V, prefix: str) -> m.Resource:
+    """Resource attributes some rules read: DependsOn on routes, Condition on launchers
+    (a condition that holds only by assumption is one; one that is unknown, too)."""
     if isinstance(res, m.Route):
         deps = body.get("DependsOn")
         deps = [deps] if isinstance(deps, str) else deps if isinstance(deps, list) else []
-        return dataclasses.replace(res, depends_on=tuple(str(d) for d in deps))
-    if isinstance(res, m.Service) and isinstance(body.get("Condition"), str):
-        return dataclasses.replace(res, condition=str(body["Condition"]))
+        return dataclasses.replace(res, depends_on=tuple(prefix + str(d) for d in deps))
+    cond = body.get("Condition")
+    if isinstance(res, m.Service) and isinstance(cond, str) and (holds.assumed or not holds.known):
+        return dataclasses.replace(res, condition=str(cond))
     return res
 
 
-def _collect_exports(tpl: m.Template, rs: Resolver, tree: dict) -> None:
+def collect_exports(
+    tpl: m.Template, rs: Resolver, tree: dict, outputs: bool = True, read: set[str] = frozenset()
+) -> None:
     """Resources another stack may extend: those in Outputs (exported, or read by a
-    parent through a nested stack's outputs) and those passed to nested stacks."""
-    outputs = tree.get("Outputs")
-    for out in outputs.values() if isinstance(outputs, dict) else ():
+    parent we have not seen through a nested stack's outputs) and those passed to nested
+    stacks not read (`read`: the nested stacks the unit holds)."""
+    outs = tree.get("Outputs") if outputs else None
+    for out in outs.values() if isinstance(outs, dict) else ():
         if isinstance(out, dict) and out.get("Value") is not None:
-            tpl.exported.update(ref_ids(rs.value(out["Value"], Loc(tpl.path))))
+            tpl.exported.update(ref_ids(rs.value(out["Value"], Loc(rs.path))))
     for lid, body in rs.resources.items():
+        if lid in read:
+            continue
         if isinstance(body, dict) and body.get("Type") == "AWS::CloudFormation::Stack":
             props = body.get("Properties")
             node = props.get("Parameters") if isinstance(props, dict) else None
             handed = set(ref_ids(rs.value(node, Loc(tpl.path)))) if node is not None else set()
             tpl.exported.update(handed)
             for rid in handed:  # a stack we did not read may add to what it is given
-                tpl.handed.setdefault(rid, f"nested stack {lid}")
+                tpl.handed.setdefault(rid, f"nested stack {rs.rid(lid)}")
 
 
 # -- resource builders ---------------------------------------------------------------

@@ -57,6 +57,12 @@ def is_taskdef(tree) -> bool:
     return isinstance(tree.get("containerDefinitions"), list)
 
 
+def meant(tree) -> bool:
+    """Whether a file that is no task definition was meant to be one: it says
+    `containerDefinitions` (or wraps a `taskDefinition`) at the top."""
+    return isinstance(tree, dict) and ("containerDefinitions" in tree or "taskDefinition" in tree)
+
+
 def load(path: str, files: Files | None = None) -> Loaded:
     tree, problems = read_tree(path, files or Files.for_paths([path]))
     if problems:
