@@ -137,26 +137,20 @@ def lint_unit(
     problems = list(loaded.problems)
     tpl = loaded.template
     ran = {"FG000", "FG100"} & set(rules)  # what suppressions can be judged against
-    if tpl is not None:
-        ctx = Context(tpl)
-        for rule_id, module in rules.items():
-            try:
-                with budget.active(work):
-                    out.extend(module.check(ctx))
-                ran.add(rule_id)
-            except TooComplex as exc:
-                # The findings so far stand; the rules left would run out as well.
-                where = Loc(tpl.files[0]) if tpl.files else Loc(unit.path)
-                problems.append(ParseProblem(f"too complex to check: {exc.what}", where))
-                break
-            except Exception as exc:
-                result.internal_errors += 1
-                out.append(_internal(f"rule {rule_id}", Loc(unit.path), exc))
-        out += _cover(unit, ctx, work, result)
-        if tpl.calls:
-            out = [_called(f, tpl.calls) for f in out]
-        if tpl.constructs:
-            out = [_construct(f, tpl) for f in out]
+    if tpl is not None and loaded.variants:
+        # Undecided conditions: every variant checked, the findings merged.
+        runs, covered = [], []
+        for variant, one in loaded.variants:
+            found, ctx = _check(unit, one, rules, work, result, problems, ran)
+            runs.append((variant, found))
+            covered.append(_cover(unit, ctx, work, result))
+        from linter.sources.cfn_conditions import merge
+
+        out = merge(runs)
+        result.coverage += _merge_coverage(covered)
+    elif tpl is not None:
+        out, ctx = _check(unit, tpl, rules, work, result, problems, ran)
+        result.coverage += _cover(unit, ctx, work, result)
     else:
         result.unseen += [
             Blind(f"not checked: {p.message}", p.loc) for p in problems if p.severity == "error"
@@ -221,8 +215,54 @@ def _construct(f: Finding, tpl: m.Template) -> Finding:
     return replace(f, path=(Step(f"{f.resource} is the CDK construct {path}", res.loc), *f.path))
 
 
-def _cover(unit: Unit, ctx: Context, work: Budget, result: Result) -> list[Finding]:
-    """Add the unit's coverage to the result; an internal error if assessing it failed."""
+def _check(
+    unit: Unit,
+    tpl: m.Template,
+    rules: dict,
+    work: Budget,
+    result: Result,
+    problems: list[ParseProblem],
+    ran: set[str],
+) -> tuple[list[Finding], Context]:
+    """Every rule over one template; a rule's crash is an internal error, not the end."""
+    ctx, out = Context(tpl), []
+    for rule_id, module in rules.items():
+        try:
+            with budget.active(work):
+                out.extend(module.check(ctx))
+            ran.add(rule_id)
+        except TooComplex as exc:
+            # The findings so far stand; the rules left would run out as well.
+            where = Loc(tpl.files[0]) if tpl.files else Loc(unit.path)
+            problems.append(ParseProblem(f"too complex to check: {exc.what}", where))
+            break
+        except Exception as exc:
+            result.internal_errors += 1
+            out.append(_internal(f"rule {rule_id}", Loc(unit.path), exc))
+    if tpl.calls:
+        out = [_called(f, tpl.calls) for f in out]
+    if tpl.constructs:
+        out = [_construct(f, tpl) for f in out]
+    return out, ctx
+
+
+def _merge_coverage(covered: list[list[Coverage]]) -> list[Coverage]:
+    """A launcher of several variants is decided when every variant decided it."""
+    merged: dict[tuple, Coverage] = {}
+    for found in covered:
+        for c in found:
+            key = (c.id, c.loc)
+            if key in merged:
+                blinds = tuple(dict.fromkeys(merged[key].blinds + c.blinds))
+                merged[key] = replace(merged[key], blinds=blinds)
+            else:
+                merged[key] = c
+    return list(merged.values())
+
+
+def _cover(unit: Unit, ctx: Context, work: Budget, result: Result) -> list[Coverage]:
+    """The unit's coverage (and what it could not see, in the result); an internal error
+    if assessing it failed."""
     from linter import coverage
 
     try:
@@ -235,12 +275,12 @@ def _cover(unit: Unit, ctx: Context, work: Budget, result: Result) -> list[Findi
         ]
     except Exception as exc:
         result.internal_errors += 1
-        return [_internal("the coverage report", Loc(unit.path), exc)]
+        result.findings.append(_internal("the coverage report", Loc(unit.path), exc))
+        return []
     if unit.only is not None:  # a pre-commit run: the launchers of the files it names
         found = [c for c in found if os.path.normpath(c.loc.file) in unit.only]
-    result.coverage += found
-    result.unseen += coverage.unseen(ctx.tpl)
-    return []
+    result.unseen += [b for b in coverage.unseen(ctx.tpl) if b not in result.unseen]
+    return found
 
 
 def run(paths: list[str], rules: dict, settings: Settings | None = None) -> Result:

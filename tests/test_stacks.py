@@ -193,7 +193,10 @@ def test_parameter_values_are_facts(tmp_path) -> None:
         "Resources:", "Conditions:\n  UsePrivate: !Equals [!Ref Chosen, private]\nResources:", 1
     )
     (tmp_path / "all.yaml").write_text(cond)
-    assert run([str(tmp_path)], RULES).findings == []  # the condition is unknown
+    # The condition is undecided: the fault holds in one branch only, a warning naming it.
+    (f,) = run([str(tmp_path)], RULES).findings
+    assert (f.rule, f.loc.line, f.severity) == ("FG010", line + 2, "warning")
+    assert f.message.endswith("(only when condition UsePrivate is true)")
     given = Settings(given=Given(parameters=(("Chosen", "private"),)))
     assert where(run([str(tmp_path)], RULES, given)) == [("FG010", "all.yaml", line + 2, "error")]
 
@@ -354,3 +357,24 @@ def test_parameter_files_in_the_forms_aws_tools_write(tmp_path) -> None:
     bad.write_text('{"A": 1}')
     (tmp_path / "t.yaml").write_text(NETWORK)
     assert main(["check", str(tmp_path / "t.yaml"), "--parameter-file", str(bad)]) == 2
+
+
+def test_a_fault_in_every_branch_is_an_error(tmp_path) -> None:
+    net = NETWORK.replace("EXPORT", "x").replace(
+        "Outputs:",
+        "  Other:\n    Type: AWS::EC2::Subnet\n"
+        "    Properties: {VpcId: !Ref Vpc, CidrBlock: 10.0.2.0/24}\n"
+        "  OtherAssoc:\n    Type: AWS::EC2::SubnetRouteTableAssociation\n"
+        "    Properties: {SubnetId: !Ref Other, RouteTableId: !Ref PrivateRouteTable}\n"
+        "Outputs:",
+    )
+    (tmp_path / "network.yaml").write_text(
+        net.replace("Export: {Name: x}", "Export: {Name: a}")
+        + "  OtherOut:\n    Value: !Ref Other\n    Export: {Name: b}\n"
+    )
+    params = "Parameters:\n  Env: {Type: String, AllowedValues: [prod, dev]}\n"
+    conds = "Conditions:\n  IsProd: !Equals [!Ref Env, prod]\n"
+    chosen = "!If [IsProd, !ImportValue a, !ImportValue b]"
+    (tmp_path / "service.yaml").write_text(service(chosen, params + conds))
+    (f,) = run([str(tmp_path)], RULES).findings
+    assert (f.rule, f.severity, f.loc.line) == ("FG010", "error", SUBNETS_LINE + 4)

@@ -40,6 +40,8 @@ class Given:
 class Loaded:
     template: Template | None
     problems: list[ParseProblem] = field(default_factory=list)
+    # one template per way undecided CloudFormation conditions may go (cfn_conditions)
+    variants: list[tuple[Any, Template]] = field(default_factory=list)
 
 
 def read_text(path: str, files: Files) -> tuple[str | None, ParseProblem | None]:

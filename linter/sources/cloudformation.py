@@ -243,6 +243,8 @@ class Resolver:
         self.prefix = prefix
         self.given = given or {}
         self.link = link
+        # parameters that, in this variant, equal none of the literals compared with them
+        self.others: frozenset[str] = frozenset()
 
     def rid(self, lid: str) -> str:
         """The unit-wide id of one of this template's resources."""
@@ -364,6 +366,8 @@ class Resolver:
         if fn == "Fn::Equals" and isinstance(arg, list) and len(arg) == 2:
             a, b = self.value(arg[0], loc), self.value(arg[1], loc)
             x, y = (_scalar(v) for v in (a, b))
+            if (x is None) != (y is None) and {self.compared(n) for n in arg} & self.others:
+                return V(False, loc)  # a variant where the parameter is something else
             if x is None or y is None:
                 return unknown("Fn::Equals", loc)
             return V(x == y, loc, tuple(dict.fromkeys(a.assumed + b.assumed)))
@@ -380,6 +384,17 @@ class Resolver:
                 assumed = tuple(dict.fromkeys(a for p in parts for a in p.assumed))
                 return V(not decisive, loc, assumed)
         return unknown(fn, loc)
+
+    def compared(self, node: Any) -> str | None:
+        """The parameter a node refers to, when it has no value (a condition on it is
+        undecided), else None."""
+        if not (isinstance(node, dict) and len(node) == 1 and isinstance(node.get("Ref"), str)):
+            return None
+        name = str(node["Ref"])
+        param = self.params.get(name)
+        if not isinstance(param, dict) or name in self.given:
+            return None
+        return name if self.default(name, param, Loc(self.path)) is None else None
 
     def split(self, arg: Any, loc: Loc) -> V:
         if isinstance(arg, list) and len(arg) == 2 and isinstance(arg[0], str) and arg[0]:
@@ -614,7 +629,16 @@ def from_tree(
 ) -> Loaded:
     if not is_template(tree):
         return Loaded(None, [ParseProblem("no Resources section with typed resources", Loc(path))])
-    return Loaded(build(path, tree, budget, given))
+    from linter.sources.cfn_conditions import variants
+
+    given = given or {}
+    built = [
+        (v, build(path, tree, budget, {**given, **dict(v.values)}, v.others))
+        for v in variants([(path, tree)], given)
+    ]
+    # The template as written (undecided conditions unknown) is what the unit is; the
+    # variants are what the rules judge.
+    return Loaded(build(path, tree, budget, given), variants=built)
 
 
 def given_facts(path: str, given: dict[str, str]) -> dict[str, Callable[[], V | None]]:
@@ -623,9 +647,14 @@ def given_facts(path: str, given: dict[str, str]) -> dict[str, Callable[[], V | 
 
 
 def build(
-    path: str, tree: dict, budget: Budget | None = None, given: dict[str, str] | None = None
+    path: str,
+    tree: dict,
+    budget: Budget | None = None,
+    given: dict[str, str] | None = None,
+    others: frozenset[str] = frozenset(),
 ) -> m.Template:
     rs = Resolver(path, tree, budget, given=given_facts(path, given or {}))
+    rs.others = others
     tpl = m.Template(kind=m.CFN, path=path, files=(path,))
     add_resources(tpl, rs)
     collect_exports(tpl, rs, tree)

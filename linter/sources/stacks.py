@@ -24,6 +24,7 @@ from linter.budget import Budget, TooComplex
 from linter.discover import Unit
 from linter.files import Files
 from linter.sources import Loaded, ParseProblem, read_tree
+from linter.sources.cfn_conditions import variants
 from linter.sources.cloudformation import (
     Resolver,
     add_resources,
@@ -58,6 +59,8 @@ class Scan:
 
 
 def _scan(path: str, files: Files, cache: dict[str, Any]) -> Scan | None:
+    if path in SCANS:
+        return SCANS[path]
     try:
         text = files.read_bytes(path, keep=False).decode("utf-8", errors="replace")
     except OSError:
@@ -379,20 +382,38 @@ def load(
             trees[path] = tree
     if not trees:
         return Loaded(None, problems)
-    link = Stacks(budget, given)
-    link.scans = [s for p in trees if (s := _scan(p, files, cache)) is not None]
-    link.others = [s for p, s in SCANS.items() if p not in trees]
+    scans = [s for p in trees if (s := _scan(p, files, cache)) is not None]  # known: pair
     nested = {
         child
-        for s in link.scans
+        for s in scans
         for url in s.nested.values()
         if (child := find_template(url, s.path, list(trees))) is not None and child != s.path
     }
     tops = [p for p in trees if p not in nested] or list(trees)
+    built = [
+        (v, _assemble(trees, tops, scans, budget, {**given, **dict(v.values)}, v.others))
+        for v in variants([(p, trees[p]) for p in tops], given)
+    ]
+    return Loaded(_assemble(trees, tops, scans, budget, given, frozenset()), problems, built)
+
+
+def _assemble(
+    trees: dict[str, dict],
+    tops: list[str],
+    scans: list[Scan],
+    budget: Budget,
+    given: dict[str, str],
+    others: frozenset[str],
+) -> m.Template:
+    link = Stacks(budget, given)
+    link.scans = scans
+    link.others = [s for p, s in SCANS.items() if p not in trees]
     todo = [link.add(p, trees[p], prefix=x) for p, x in _prefixes(tops, trees).items()]
+    for stack in todo:
+        stack.rs.others = others
     while todo:
         stack = todo.pop(0)
-        scan = next((s for s in link.scans if s.path == stack.path), None)
+        scan = next((s for s in scans if s.path == stack.path), None)
         depth = stack.rs.prefix.count("/")
         for lid, url in scan.nested.items() if scan else ():
             child = find_template(url, stack.path, list(trees))
@@ -416,7 +437,7 @@ def load(
             collect_suppressions(tpl, stack.tree, stack.path)
     tpl.blind += link.blind
     attach_standalone_rules(tpl)
-    return Loaded(tpl, problems)
+    return tpl
 
 
 def _prefixes(tops: list[str], trees: dict[str, dict]) -> dict[str, str]:

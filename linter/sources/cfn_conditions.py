@@ -1,0 +1,140 @@
+"""Both branches of a CloudFormation condition nobody can decide before deploy.
+
+A condition over a parameter with no value (`IsFargate: !Equals [!Ref LaunchType,
+FARGATE]`) is unknown, and so is every `Fn::If` on it. Rather than go blind there,
+the unit is judged once per way the parameters can decide its conditions: each
+parameter compared with literals takes each literal in turn, and once "something
+else". A fault found in every variant is reported as found; one found in some only
+is a warning naming the conditions under which it holds (catalogue §0.1). Parameters
+that do not meet such a comparison stay unknown, as before.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+from typing import Any
+
+from linter.budget import Budget
+from linter.findings import Finding
+from linter.values import Loc
+
+MAX_VARIANTS = 8  # each variant is checked in full: bounded like every evaluation
+
+
+@dataclass(frozen=True)
+class Variant:
+    """Values for the undecided parameters, and what they make of each condition."""
+
+    values: tuple[tuple[str, str], ...]  # parameter -> a literal it is compared with
+    others: frozenset[str]  # parameters that equal none of their literals
+    conditions: tuple[tuple[str, bool], ...]  # the undecided conditions, decided here
+
+
+def variants(trees: list[tuple[str, dict]], given: dict[str, str]) -> list[Variant]:
+    """The variants of a unit's top-level templates, or [] when every condition is
+    decided (or there would be more than MAX_VARIANTS)."""
+    from linter.sources.cloudformation import Resolver, given_facts
+
+    literals: dict[str, set[str]] = {}
+    allowed: dict[str, set[str] | None] = {}
+    undecided: list[tuple[str, str, dict]] = []  # (path, condition, tree)
+    for path, tree in trees:
+        rs = Resolver(path, tree, Budget(), given=given_facts(path, given))
+        for name in rs.conditions:
+            if rs.condition(str(name), Loc(path)).known:
+                continue
+            undecided.append((path, str(name), tree))
+            for param, literal in _comparisons(rs, rs.conditions[name], path):
+                literals.setdefault(param, set()).add(literal)
+                values = rs.params[param].get("AllowedValues")
+                allowed[param] = {str(v) for v in values} if isinstance(values, list) else None
+    if not literals:
+        return []
+    choices = []
+    for param in sorted(literals):
+        options: list[str | None] = sorted(literals[param])
+        if allowed[param] is None or allowed[param] - literals[param]:
+            options.append(None)  # some other value
+        choices.append([(param, v) for v in options])
+    combos = list(itertools.islice(itertools.product(*choices), MAX_VARIANTS + 1))
+    if len(combos) > MAX_VARIANTS:
+        return []
+    out = []
+    for combo in combos:
+        values = tuple((p, v) for p, v in combo if v is not None)
+        others = frozenset(p for p, v in combo if v is None)
+        decided = []
+        for path, name, tree in undecided:
+            rs = Resolver(path, tree, Budget(), given=given_facts(path, {**given, **dict(values)}))
+            rs.others = others
+            v = rs.condition(name, Loc(path))
+            if v.known and isinstance(v.value, bool):
+                decided.append((name, v.value))
+        out.append(Variant(values, others, tuple(dict.fromkeys(decided))))
+    return out
+
+
+def _comparisons(rs: Any, node: Any, path: str, depth: int = 0) -> list[tuple[str, str]]:
+    """(parameter, literal) for every `Fn::Equals` of a parameter without a value with
+    something known, inside a condition (and the conditions it names)."""
+    if depth > 20 or not isinstance(node, dict) or len(node) != 1:
+        return []
+    ((fn, arg),) = node.items()
+    if fn == "Condition" and isinstance(arg, str) and arg in rs.conditions:
+        return _comparisons(rs, rs.conditions[arg], path, depth + 1)
+    if fn in ("Fn::And", "Fn::Or", "Fn::Not") and isinstance(arg, list):
+        return [c for x in arg for c in _comparisons(rs, x, path, depth + 1)]
+    if fn == "Fn::Equals" and isinstance(arg, list) and len(arg) == 2:
+        for a, b in (arg, arg[::-1]):
+            param = rs.compared(a)
+            v = rs.value(b, Loc(path))
+            if param and v is not None and v.known and isinstance(v.value, (str, int, float)):
+                return [(param, str(v.value))]
+    return []
+
+
+def label(v: Variant) -> str:
+    return ", ".join(f"{name} is {str(value).lower()}" for name, value in v.conditions)
+
+
+def merge(runs: list[tuple[Variant, list[Finding]]]) -> list[Finding]:
+    """One list of findings from the variants': a finding in every variant as found;
+    in some, a warning (at most) that names the conditions under which it holds."""
+    from dataclasses import replace
+
+    # The same fault of the same resource, whatever subnet or value each variant names:
+    # a service stranded in both branches of an Fn::If is stranded.
+    def key(f: Finding) -> tuple:
+        return (f.rule, f.loc.file, f.loc.line, f.resource)
+
+    seen: dict[tuple, tuple[Finding, list[Variant]]] = {}
+    for variant, found in runs:
+        count: dict[tuple, int] = {}
+        for f in found:  # the n-th such finding of a variant matches the n-th of another
+            k = key(f)
+            count[k] = count.get(k, 0) + 1
+            _, where = seen.setdefault((*k, count[k]), (f, []))
+            where.append(variant)
+    out = []
+    for f, where in seen.values():
+        if len(where) == len(runs):
+            out.append(f)
+            continue
+        held = _held(where, [v for v, _ in runs])
+        severity = "warning" if f.severity == "error" else f.severity
+        out.append(replace(f, severity=severity, message=f"{f.message} (only when {held})"))
+    return out
+
+
+def _held(where: list[Variant], every: list[Variant]) -> str:
+    """The conditions that hold in all of `where`: what the finding rests on."""
+    common = set(where[0].conditions)
+    for v in where[1:]:
+        common &= set(v.conditions)
+    # Only those that tell these variants from the others.
+    told = [(n, b) for n, b in where[0].conditions if (n, b) in common]
+    told = [(n, b) for n, b in told if any((n, b) not in set(v.conditions) for v in every)]
+    if told:
+        return " and ".join(f"condition {n} is {str(b).lower()}" for n, b in told)
+    return " or ".join(f"({label(v)})" for v in where) or "some values of its parameters"
