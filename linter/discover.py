@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from linter.config import PathFilter
 from linter.files import Files, Refused, TooLarge
@@ -124,6 +124,8 @@ def discover(
             add_tf(os.path.dirname(path) or ".", None)
         elif os.path.lexists(path):
             unit = classify(path, files) if path.endswith(DATA_SUFFIXES) else Unit("", path)
+            if unit is not None and unit.kind == CFN:  # may pair with stacks not named
+                unit = replace(unit, only=frozenset({path}))
             if unit is not None and (unit.kind or path.endswith(DATA_SUFFIXES)):
                 units[(unit.kind, path)] = unit
         else:

@@ -1,4 +1,5 @@
-"""Fixture discovery: every file or Terraform directory under fixtures/ is a case.
+"""Fixture discovery: every file, Terraform directory or directory of CloudFormation
+stacks (checked together) under fixtures/ is a case.
 
 YAML and HCL fixtures carry `# expect: FG010` on the line where a finding must be
 reported and `# ok: FG010` where it must not. Files that cannot hold a comment
@@ -49,7 +50,11 @@ def cases(root: pathlib.Path) -> list[Case]:
         rule = rule_dir.name
         for entry in sorted(rule_dir.iterdir()):
             if entry.is_dir():
-                files = sorted(entry.glob("*.tf"))
+                # A Terraform directory, or CloudFormation stacks checked together.
+                stacks = [*entry.rglob("*.yaml"), *entry.rglob("*.yml")]
+                files = sorted(entry.glob("*.tf")) + sorted(
+                    p for p in stacks if p.name != "expected.yaml"
+                )
                 exp, checked = _markers(files)
                 lines = {(r, n) for r, _, n in exp}
                 # Lines no comment can sit on (inside a heredoc) go in expected.yaml.

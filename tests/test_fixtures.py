@@ -35,7 +35,8 @@ def test_every_rule_has_firing_and_quiet_fixtures() -> None:
         formats = set(module.META.formats)
         kinds = set()
         for c in mine:
-            if c.path.is_dir() or c.path.suffix == ".tf" or c.path.name.startswith("tfplan"):
+            tf_dir = c.path.is_dir() and any(c.path.glob("*.tf"))
+            if tf_dir or c.path.suffix == ".tf" or c.path.name.startswith("tfplan"):
                 kinds.add("terraform")  # a plan JSON file is Terraform too
             elif "taskdef" in c.path.name:
                 kinds.add("taskdef")

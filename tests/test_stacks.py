@@ -378,3 +378,17 @@ def test_a_fault_in_every_branch_is_an_error(tmp_path) -> None:
     (tmp_path / "service.yaml").write_text(service(chosen, params + conds))
     (f,) = run([str(tmp_path)], RULES).findings
     assert (f.rule, f.severity, f.loc.line) == ("FG010", "error", SUBNETS_LINE + 4)
+
+
+def test_a_named_template_pairs_with_the_repository(tmp_path, monkeypatch) -> None:
+    """pre-commit names the changed file only: its partners come from the repository."""
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "network.yaml").write_text(NETWORK.replace("EXPORT", "net-private-subnet"))
+    (tmp_path / "service.yaml").write_text(service("!ImportValue net-private-subnet"))
+    (tmp_path / "other.yaml").write_text(NETWORK.replace("EXPORT", "unrelated"))
+    monkeypatch.chdir(tmp_path)
+    expected = [("FG010", "service.yaml", SUBNETS_LINE, "error")]
+    assert where(run(["service.yaml"], RULES)) == expected
+    # Deleting the route in network.yaml strands the service declared elsewhere.
+    assert where(run(["network.yaml"], RULES)) == expected
+    assert where(run(["other.yaml"], RULES)) == []

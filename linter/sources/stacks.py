@@ -22,7 +22,7 @@ from typing import Any
 from linter import model as m
 from linter.budget import Budget, TooComplex
 from linter.discover import Unit
-from linter.files import Files
+from linter.files import Files, Refused
 from linter.sources import Loaded, ParseProblem, read_tree
 from linter.sources.cfn_conditions import variants
 from linter.sources.cloudformation import (
@@ -173,6 +173,8 @@ def pair(units: list[Unit], files: Files, cache: dict[str, Any] = TREES) -> list
     its imports say which templates may answer them. Decoded trees are left in `cache`
     for `load`."""
     cfn = [u for u in units if u.kind == m.CFN]
+    if any(u.only is not None for u in cfn):  # named files (pre-commit): their partners
+        cfn += [Unit(m.CFN, p, frozenset()) for p in _repository_templates(cfn, files)]
     scans = [s for u in cfn if (s := _scan(u.path, files, cache)) is not None]
     SCANS.update((s.path, s) for s in scans)
     if not scans:
@@ -192,7 +194,7 @@ def pair(units: list[Unit], files: Files, cache: dict[str, Any] = TREES) -> list
                 edges[s.path].add(child)
                 edges[child].add(s.path)
                 nested.add(child)
-    by_path = {u.path: u for u in units if u.kind == m.CFN}
+    by_path = {u.path: u for u in cfn}
     out = [u for u in units if u.kind != m.CFN]
     done: set[str] = set()
     for u in cfn:
@@ -205,14 +207,40 @@ def pair(units: list[Unit], files: Files, cache: dict[str, Any] = TREES) -> list
                     group.add(other)
                     todo.append(other)
         done |= group
+        only = _only([by_path[p] for p in group])
+        if only is not None and not only:
+            continue  # only templates pre-commit did not name: not this run's business
         if len(group) == 1 and u.path not in SCANS:
             out.append(u)
             continue
         members = tuple(sorted(group))
         tops = [p for p in members if p not in nested] or list(members)
-        only = _only([by_path[p] for p in members])
         out.append(Unit(m.CFN, tops[0], only, members=members))
     return sorted(out, key=lambda u: (u.path, u.kind))
+
+
+def _repository_templates(named: list[Unit], files: Files) -> list[str]:
+    """The repository's other CloudFormation templates that export, import or nest (what
+    a named template may pair with), named as the named ones are (relative or not)."""
+    from linter.discover import DATA_SUFFIXES, SKIP_DIRS, kind_of
+
+    relative = not any(os.path.isabs(u.path) for u in named)
+    known = {os.path.normpath(u.path) for u in named}
+    found = []
+    for root, dirs, names in os.walk(files.root):
+        dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS and not d.startswith("."))
+        for name in sorted(names):
+            full = os.path.join(root, name)
+            path = os.path.normpath(os.path.relpath(full) if relative else full)
+            if not name.endswith(DATA_SUFFIXES) or path in known:
+                continue
+            try:
+                text = files.read_bytes(path, keep=False).decode("utf-8", errors="replace")
+            except (OSError, Refused):
+                continue
+            if _CANDIDATE.search(text) and kind_of(text) == m.CFN:
+                found.append(path)
+    return found
 
 
 def forget() -> None:
