@@ -42,6 +42,9 @@ def _given(args: argparse.Namespace) -> Given:
                 params += parameter_file(fh.read())
             except ValueError as exc:
                 raise ParameterFileError(f"{path}: not a parameter file: {exc}") from None
+    for name, _ in args.parameter:
+        if name.startswith("AWS::"):
+            raise ParameterFileError(f"--parameter {name}: pseudo parameters are not given")
     params += args.parameter
     return Given(tuple(files), tuple(args.var), tuple(params))
 

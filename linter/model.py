@@ -293,6 +293,12 @@ class Ignore:
     problem: str = ""  # set when the suppression could not be understood
 
 
+def dropped_key(rtype: str, owner: str) -> str:
+    """How a resource left out for one owner is recorded in `Template.dropped`: a
+    CloudFormation route for its table, an association for its subnet."""
+    return f"{rtype} of {owner}"
+
+
 @dataclass
 class Template:
     """One unit of analysis: a CFN file, a TF directory or a task-definition file."""

@@ -305,12 +305,13 @@ class Network:
         # stack can associate it, but cannot replace the association this one makes.
         assumed = self.dropped(*_ROUTING_TYPES)
         if status == MAIN:
-            assumed = self.exported(subnet) + assumed
+            assoc = m.dropped_key("AWS::EC2::SubnetRouteTableAssociation", subnet.id)
+            assumed = self.exported(subnet) + assumed + self.dropped(assoc)
         if status == UNKNOWN:
             return DefaultRoute(UNKNOWN, (), blind=steps[0] if steps else None)
         if rt is None:  # CFN main table: only the local route
             return DefaultRoute(NONE, steps, assumed)
-        assumed += self.exported(rt)
+        assumed += self.exported(rt) + self.dropped(m.dropped_key("AWS::EC2::Route", rt.id))
         blind = self._routes_blind(rt)
         if blind is not None:
             return DefaultRoute(UNKNOWN, steps, route_table=rt, blind=blind)

@@ -392,3 +392,54 @@ def test_a_named_template_pairs_with_the_repository(tmp_path, monkeypatch) -> No
     # Deleting the route in network.yaml strands the service declared elsewhere.
     assert where(run(["network.yaml"], RULES)) == expected
     assert where(run(["other.yaml"], RULES)) == []
+
+
+def test_a_list_exported_as_a_join_is_split_where_it_is_used(tmp_path) -> None:
+    net = NETWORK.replace("Value: !Ref PrivateSubnet", 'Value: !Join [",", [!Ref PrivateSubnet]]')
+    (tmp_path / "network.yaml").write_text(net.replace("EXPORT", "subnets"))
+    src = service("X", "").replace("Subnets: [X]", "Subnets: !Split [',', !ImportValue subnets]")
+    (tmp_path / "service.yaml").write_text(src)
+    assert where(run([str(tmp_path)], RULES)) == [("FG010", "service.yaml", SUBNETS_LINE, "error")]
+
+
+def test_a_condition_on_an_unrelated_resource_softens_nothing(tmp_path) -> None:
+    net = NETWORK.replace("EXPORT", "x").replace(
+        "Outputs:",
+        "  ProdNat:\n    Type: AWS::EC2::NatGateway\n    Condition: IsProd\n"
+        "    Properties: {SubnetId: !Ref PrivateSubnet, ConnectivityType: private}\n"
+        "Parameters:\n  Env: {Type: String, Default: dev}\n"
+        "Conditions:\n  IsProd: !Equals [!Ref Env, prod]\nOutputs:",
+    )
+    (tmp_path / "network.yaml").write_text(net)
+    (tmp_path / "service.yaml").write_text(service("!ImportValue x"))
+    assert where(run([str(tmp_path)], RULES)) == [("FG010", "service.yaml", SUBNETS_LINE, "error")]
+
+
+def test_a_cdk_nested_stack_is_found_by_its_asset_path(tmp_path) -> None:
+    parent = {
+        "Resources": {
+            "NetworkNestedStackResource": {
+                "Type": "AWS::CloudFormation::Stack",
+                "Properties": {
+                    "TemplateURL": {
+                        "Fn::Join": [
+                            "",
+                            [
+                                "https://s3.",
+                                {"Ref": "AWS::Region"},
+                                ".",
+                                {"Ref": "AWS::URLSuffix"},
+                                "/cdk-assets/4a1b.json",
+                            ],
+                        ]
+                    }
+                },
+                "Metadata": {"aws:asset:path": "AppStackNetwork1A2B3C4D.nested.template.json"},
+            },
+        }
+    }
+    child = NETWORK.replace("EXPORT", "x")
+    (tmp_path / "AppStack.template.json").write_text(json.dumps(parent))
+    (tmp_path / "AppStackNetwork1A2B3C4D.nested.template.json").write_text(child)
+    result = run([str(tmp_path)], RULES)
+    assert result.units == 1 and not result.unseen

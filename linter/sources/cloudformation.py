@@ -19,7 +19,19 @@ from linter.files import Files
 from linter.sources import Loaded, ParseProblem, read_tree
 from linter.sources.common import attach_standalone_rules, bracket_depth
 from linter.sources.containers import containers, unknown_why
-from linter.values import Loc, Ref, Unknown, V, ref_ids, same, shape, truth, unknown, whole
+from linter.values import (
+    Loc,
+    Ref,
+    Unknown,
+    V,
+    ref_id,
+    ref_ids,
+    same,
+    shape,
+    truth,
+    unknown,
+    whole,
+)
 
 # Parameter types whose value comes from outside the template whatever the default.
 _EXTERNAL_PARAM = re.compile(r"^(AWS::SSM::Parameter::|List<AWS::EC2::|AWS::EC2::)")
@@ -245,6 +257,7 @@ class Resolver:
         self.link = link
         # parameters that, in this variant, equal none of the literals compared with them
         self.others: frozenset[str] = frozenset()
+        self.nested = False  # a nested stack's: its parameters come from its parent
 
     def rid(self, lid: str) -> str:
         """The unit-wide id of one of this template's resources."""
@@ -408,6 +421,8 @@ class Resolver:
                 return v
             if v is not None and isinstance(v.value, Ref):  # one id: no separator in it
                 return V([v], loc, v.assumed)
+            if v is not None and isinstance(v.value, Unknown):
+                return unknown(f"Fn::Split of {v.value.reason}", loc)
         return unknown("Fn::Split", loc)
 
     def ref(self, name: str, loc: Loc) -> V | None:
@@ -423,12 +438,14 @@ class Resolver:
         if name in self.given:
             return self.passed(name, param, loc)
         default = self.default(name, param, loc)
+        if default is None and self.nested and "Default" not in param:
+            return unknown(f"parameter {name}, which the parent stack does not pass", loc)
         if default is None:
             return unknown(f"parameter {name}, which has no default", loc)
         if isinstance(default.value, (list, dict)):
             self.budget.items(len(default.value))
         # Keep the use site's location: that is where a reader looks.
-        return _relocate(default, loc, (f"parameter {name} default",))
+        return relocate(default, loc, (f"parameter {name} default",))
 
     def passed(self, name: str, param: dict, loc: Loc) -> V | None:
         """A value given to the parameter (a fact), at the use site; list parameters
@@ -451,7 +468,7 @@ class Resolver:
                     v = V(list(v.value.parts), v.loc, v.assumed)
             self.defaults[key] = v
         v = self.defaults[key]
-        return None if v is None else _relocate(v, loc, ())
+        return None if v is None else relocate(v, loc, ())
 
     def default(self, name: str, param: dict, loc: Loc) -> V | None:
         """A parameter's known default (lists split), resolved once; None if unknown."""
@@ -601,13 +618,50 @@ def _first(arg: Any) -> str:
     return arg[0] if isinstance(arg, list) and arg and isinstance(arg[0], str) else "?"
 
 
-def _relocate(v: V, loc: Loc, assumed: tuple[str, ...]) -> V:
+def relocate(v: V, loc: Loc, assumed: tuple[str, ...]) -> V:
+    """A value taken from elsewhere (a parameter, another stack), located where it is
+    used, resting on more assumptions."""
     inner = v.value
     if isinstance(inner, list):
-        inner = [_relocate(x, loc, assumed) for x in inner]
+        inner = [relocate(x, loc, assumed) for x in inner]
     elif isinstance(inner, dict):
-        inner = {k: _relocate(x, loc, assumed) for k, x in inner.items()}
-    return V(inner, loc, assumed + v.assumed)
+        inner = {k: relocate(x, loc, assumed) for k, x in inner.items()}
+    elif isinstance(inner, Joined):
+        parts = tuple(relocate(x, loc, assumed) for x in inner.parts)
+        inner = dataclasses.replace(inner, parts=parts)
+    return V(inner, loc, tuple(dict.fromkeys(assumed + v.assumed)))
+
+
+# A resource left out by a condition that is false only by a default: its absence is
+# an assumption where a rule concludes absence. Routes and associations count for
+# their own table or subnet only; resources whose absence no rule concludes (a NAT
+# gateway: a route to it would be left out too) do not count.
+_DROPPED_FOR = {
+    "AWS::EC2::Route": "RouteTableId",
+    "AWS::EC2::SubnetRouteTableAssociation": "SubnetId",
+}
+_DROPPED_TYPES = {
+    "AWS::EC2::VPCEndpoint",
+    "AWS::EC2::VPCGatewayAttachment",
+    "AWS::EC2::SecurityGroupIngress",
+    "AWS::EC2::SecurityGroupEgress",
+    "AWS::EC2::NetworkAclEntry",
+    "AWS::EC2::SubnetNetworkAclAssociation",
+    "AWS::ECS::ClusterCapacityProviderAssociations",
+}
+
+
+def _dropped(
+    tpl: m.Template, rs: Resolver, rtype: str, body: dict, loc: Loc, assumed: tuple[str, ...]
+) -> None:
+    key = _DROPPED_FOR.get(rtype)
+    if key is not None:
+        props = body.get("Properties")
+        v = rs.value(props.get(key), loc) if isinstance(props, dict) and key in props else None
+        owner = ref_id(v)
+        tpl.drop(m.dropped_key(rtype, owner) if owner else rtype, assumed)
+    elif rtype in _DROPPED_TYPES:
+        tpl.drop(rtype, assumed)
 
 
 def is_template(tree: Any) -> bool:
@@ -674,7 +728,8 @@ def add_resources(tpl: m.Template, rs: Resolver) -> None:
         cond = body.get("Condition")
         holds = rs.condition(cond, loc) if isinstance(cond, str) else V(True, loc)
         if holds.value is False:
-            tpl.drop(rtype, holds.assumed)
+            if holds.assumed:
+                _dropped(tpl, rs, rtype, body, loc, holds.assumed)
             continue
         rid = rs.rid(str(lid))
         tpl.types[rid] = rtype
@@ -767,6 +822,12 @@ def collect_exports(
         if isinstance(body, dict) and body.get("Type") == "AWS::CloudFormation::Stack":
             props = body.get("Properties")
             node = props.get("Parameters") if isinstance(props, dict) else None
+            url = props.get("TemplateURL") if isinstance(props, dict) else None
+            where = shape(rs.value(url, mark(lid, rs.path))) if url is not None else None
+            what = f"its template {where}" if where else "its TemplateURL"
+            tpl.blind.append(
+                (f"nested stack {rs.rid(lid)}: {what} is not in the run", mark(lid, rs.path))
+            )
             handed = set(ref_ids(rs.value(node, Loc(tpl.path)))) if node is not None else set()
             tpl.exported.update(handed)
             for rid in handed:  # a stack we did not read may add to what it is given

@@ -33,6 +33,7 @@ from linter.sources.cloudformation import (
     given_facts,
     is_template,
     mark,
+    relocate,
 )
 from linter.sources.common import attach_standalone_rules
 from linter.values import Loc, V, shape, unknown
@@ -93,10 +94,16 @@ def _offers(path: str, tree: dict) -> Scan:
             out.imports.append(shape(v))
     for lid, body in rs.resources.items():
         if isinstance(body, dict) and body.get("Type") == STACK:
+            # The CDK uploads a nested template under its hash; the asset path names
+            # the file beside the parent in the assembly.
+            meta = body.get("Metadata")
+            asset = meta.get("aws:asset:path") if isinstance(meta, dict) else None
             props = body.get("Properties")
             url = props.get("TemplateURL") if isinstance(props, dict) else None
             v = rs.value(url, Loc(path)) if url is not None else None
-            if shape(v):
+            if isinstance(asset, str) and asset.endswith(".json") and "/" not in asset:
+                out.nested[str(lid)] = f"./{asset}"
+            elif shape(v):
                 out.nested[str(lid)] = shape(v)
     return out
 
@@ -327,6 +334,7 @@ class Stacks:
         else:
             given = given_facts(path, self.given)
         rs = Resolver(path, tree, self.budget, prefix, given, self)
+        rs.nested = parent is not None
         stack = Stack(path, tree, rs, parent, lid)
         self.stacks.append(stack)
         if parent is not None:
@@ -339,7 +347,9 @@ class Stacks:
         if found is None and not paths:
             found, paths = find_export(wanted, self.scans + self.others)
         if found is None and paths:
-            names = ", ".join(os.path.basename(p) for p in paths[:3])
+            bases = [os.path.basename(p) for p in paths]
+            unique = len(set(bases)) == len(bases)
+            names = ", ".join((bases if unique else paths)[:3])
             more = f" and {len(paths) - 3} more" if len(paths) > 3 else ""
             why = f"Fn::ImportValue {wanted} may be the export of {names}{more}: lint the stacks "
             return unknown(why + "that are deployed together on their own", loc)
@@ -353,7 +363,7 @@ class Stacks:
         if not exact:
             assumed += (f"Fn::ImportValue {wanted} is the export of {os.path.basename(scan.path)}",)
         v = self._output(tops[0], output, loc)
-        return _at(v, loc, assumed)
+        return relocate(v, loc, assumed)
 
     def output(self, rs: Resolver, stack: str, name: str, loc: Loc) -> V:
         me = next((s for s in self.stacks if s.rs is rs), None)
@@ -362,7 +372,7 @@ class Stacks:
             return unknown(
                 f"Fn::GetAtt {stack}.Outputs.{name}: the nested template is not read", loc
             )
-        return _at(self._output(child, name, loc), loc, ())
+        return relocate(self._output(child, name, loc), loc, ())
 
     def _output(self, stack: Stack, name: str, loc: Loc) -> V:
         outputs = stack.tree.get("Outputs")
@@ -382,16 +392,6 @@ class Stacks:
 
 def _thunk(rs: Resolver, node: Any, loc: Loc) -> Callable[[], V | None]:
     return lambda: rs.value(node, loc)
-
-
-def _at(v: V, loc: Loc, assumed: tuple[str, ...]) -> V:
-    """A value taken from another stack, located where it is used."""
-    inner = v.value
-    if isinstance(inner, list):
-        inner = [_at(x, loc, assumed) for x in inner]
-    elif isinstance(inner, dict):
-        inner = {k: _at(x, loc, assumed) for k, x in inner.items()}
-    return V(inner, loc, tuple(dict.fromkeys(v.assumed + assumed)))
 
 
 def load(
@@ -477,8 +477,8 @@ def _prefixes(tops: list[str], trees: dict[str, dict]) -> dict[str, str]:
         res = trees[path].get("Resources")
         mine = {str(k) for k in res} if isinstance(res, dict) else set()
         prefix = ""
-        if mine & taken:
-            prefix = os.path.splitext(os.path.basename(path))[0] + "/"
+        if mine & taken:  # NetworkStack.template.json: the CDK's stack NetworkStack
+            prefix = os.path.basename(path).split(".")[0] + "/"
         taken |= {prefix + k for k in mine}
         out[path] = prefix
     return out
