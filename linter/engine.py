@@ -195,7 +195,7 @@ def _called(f: Finding, calls: dict[str, Loc]) -> Finding:
     the module's file says what is wrong, the call says which instance."""
     said = [f.resource, f.message, *(s.message for s in f.path)]
     hops = tuple(
-        Step(f"{prefix[:-1]} is called here", loc)
+        Step(_call_text(prefix), loc)
         for prefix, loc in calls.items()
         if any(prefix in text for text in said)
     )
@@ -258,6 +258,13 @@ def _merge_coverage(covered: list[list[Coverage]]) -> list[Coverage]:
             else:
                 merged[key] = c
     return list(merged.values())
+
+
+def _call_text(prefix: str) -> str:
+    """`module.vpc.` is a Terraform module call; `Web/` a nested CloudFormation stack."""
+    if prefix.endswith("/"):
+        return f"nested stack {prefix[:-1]} is created here, with the parameters it passes"
+    return f"{prefix[:-1]} is called here"
 
 
 def _cover(unit: Unit, ctx: Context, work: Budget, result: Result) -> list[Coverage]:

@@ -149,6 +149,9 @@ def test_nested_stacks_pass_parameters_in_and_outputs_back(tmp_path, url) -> Non
         ("FG010", "templates/service.yaml", "error")
     ]
     assert result.findings[0].resource == "App/Service"
+    first = result.findings[0].path[0]
+    assert (first.loc.file, first.loc.line) == ("templates/parent.yaml", 7)
+    assert first.message == "nested stack App is created here, with the parameters it passes"
     assert result.units == 1  # the children are checked through their parent only
 
 

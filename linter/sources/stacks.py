@@ -320,6 +320,7 @@ class Stacks:
         self.others: list[Scan] = []  # the run's other templates
         self.resolving: set[tuple[int, str]] = set()
         self.blind: list[tuple[str, Loc]] = []
+        self.calls: dict[str, Loc] = {}  # nested stack prefix -> its resource in the parent
 
     def add(
         self, path: str, tree: dict, parent: Stack | None = None, lid: str = "", prefix: str = ""
@@ -335,6 +336,9 @@ class Stacks:
             given = given_facts(path, self.given)
         rs = Resolver(path, tree, self.budget, prefix, given, self)
         rs.nested = parent is not None
+        if parent is not None:
+            key = next((k for k in parent.rs.resources if k == lid), lid)  # its marks
+            self.calls[prefix] = mark(key, parent.path)
         stack = Stack(path, tree, rs, parent, lid)
         self.stacks.append(stack)
         if parent is not None:
@@ -445,7 +449,7 @@ def _assemble(
         depth = stack.rs.prefix.count("/")
         for lid, url in scan.nested.items() if scan else ():
             child = find_template(url, stack.path, list(trees))
-            loc = mark(lid, stack.path)
+            loc = mark(next((k for k in stack.rs.resources if k == lid), lid), stack.path)
             if child is None or child == stack.path:
                 continue
             if depth >= MAX_NESTING or len(link.stacks) >= MAX_STACKS:
@@ -464,6 +468,7 @@ def _assemble(
             spanned.add(stack.path)
             collect_suppressions(tpl, stack.tree, stack.path)
     tpl.blind += link.blind
+    tpl.calls.update(link.calls)
     attach_standalone_rules(tpl)
     return tpl
 
