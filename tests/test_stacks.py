@@ -446,3 +446,14 @@ def test_a_cdk_nested_stack_is_found_by_its_asset_path(tmp_path) -> None:
     (tmp_path / "AppStackNetwork1A2B3C4D.nested.template.json").write_text(child)
     result = run([str(tmp_path)], RULES)
     assert result.units == 1 and not result.unseen
+
+
+def test_an_export_named_from_a_default_is_an_assumption(tmp_path) -> None:
+    net = NETWORK.replace("EXPORT", '!Sub "${Env}-subnet"')
+    net = net.replace(
+        "Resources:", "Parameters:\n  Env: {Type: String, Default: prod}\nResources:", 1
+    )
+    (tmp_path / "network.yaml").write_text(net)
+    (tmp_path / "service.yaml").write_text(service("!ImportValue prod-subnet"))
+    (f,) = run([str(tmp_path)], RULES).findings
+    assert (f.rule, f.severity) == ("FG010", "warning") and "parameter Env default" in f.message

@@ -54,7 +54,8 @@ class Scan:
 
     path: str
     tree: Any
-    exports: list[tuple[str, str]] = field(default_factory=list)  # (name or shape, output)
+    # (name or shape, output, the assumptions the name rests on: parameter defaults)
+    exports: list[tuple[str, str, tuple[str, ...]]] = field(default_factory=list)
     imports: list[str] = field(default_factory=list)  # names or shapes
     nested: dict[str, str] = field(default_factory=dict)  # stack logical id -> URL or shape
 
@@ -87,7 +88,7 @@ def _offers(path: str, tree: dict) -> Scan:
         if isinstance(export, dict) and "Name" in export:
             v = rs.value(export["Name"], Loc(path))
             if shape(v):
-                out.exports.append((shape(v), str(name)))
+                out.exports.append((shape(v), str(name), v.assumed))
     for node in _imports(tree):
         v = rs.value(node, Loc(path))
         if shape(v):
@@ -137,8 +138,8 @@ def compatible(a: str, b: str) -> bool:
 def find_export(name: str, scans: list[Scan]) -> tuple[tuple[Scan, str, bool] | None, list[str]]:
     """The one export a name matches, (template, output, exactly), or None; and the
     templates whose exports may match (several: the import cannot be decided)."""
-    exact = [(s, out) for s in scans for n, out in s.exports if n == name and "*" not in n]
-    loose = exact or [(s, out) for s in scans for n, out in s.exports if compatible(n, name)]
+    exact = [(s, out) for s in scans for n, out, a in s.exports if n == name and "*" not in n]
+    loose = exact or [(s, out) for s in scans for n, out, _ in s.exports if compatible(n, name)]
     paths = list(dict.fromkeys(s.path for s, _ in loose))
     if len(loose) != 1:
         return None, paths
@@ -360,10 +361,11 @@ class Stacks:
         if found is None:
             return unknown(f"Fn::ImportValue {wanted}, which has no Export in this run", loc)
         scan, output, exact = found
+        named = next((a for n, o, a in scan.exports if o == output), ())
         tops = [s for s in self.stacks if s.path == scan.path]
         if not tops:
             return unknown(f"Fn::ImportValue {wanted}: {scan.path} is checked apart", loc)
-        assumed = name.assumed
+        assumed = name.assumed + named  # the export's name may rest on defaults too
         if not exact:
             assumed += (f"Fn::ImportValue {wanted} is the export of {os.path.basename(scan.path)}",)
         v = self._output(tops[0], output, loc)
