@@ -37,7 +37,9 @@ resource "aws_nat_gateway" "main" {
 
 ## Known problems
 A NAT whose subnet routes to a transit gateway or firewall is not judged: the
-other side may lead out.
+other side may lead out. When the VPC has interface endpoints, the broken NAT is
+reported only if some need of the tasks is left without one (or is a public
+registry): with private DNS, the endpoints serve those calls whatever the NAT does.
 
 ## References
 - https://docs.aws.amazon.com/vpc/latest/userguide/vpc-nat-gateway.html
@@ -49,9 +51,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from linter import model as m
+from linter import reach
 from linter.findings import Finding, RuleMeta, Step
 from linter.network import NAT, NO
-from linter.rulekit import Context, finding, placements, subnet_egress
+from linter.rulekit import Context, Placement, finding, placements, subnet_egress
 from linter.values import text
 
 META = RuleMeta(
@@ -72,7 +75,7 @@ def check(ctx: Context) -> Iterator[Finding]:
                 continue
             into = Step(f"{p.svc.id} places tasks in subnet {subnet.id}", ref.loc)
             nat: m.NatGateway = route.target
-            if egress.answer == NO:
+            if egress.answer == NO and _needs_the_nat(ctx, p, subnet):
                 yield finding(
                     META,
                     f"subnet {subnet.id} of {p.svc.id} routes 0.0.0.0/0 to NAT gateway "
@@ -101,6 +104,20 @@ def check(ctx: Context) -> Iterator[Finding]:
                     fix="Give the NAT gateway an Elastic IP (AllocationId / allocation_id), "
                     "or make it private.",
                 )
+
+
+def _needs_the_nat(ctx: Context, p: Placement, subnet: m.Subnet) -> bool:
+    """Whether the tasks miss the NAT: the VPC has no interface endpoints, or some need
+    of theirs is not served by one (a gap, a public registry). With endpoints serving
+    every need, a broken NAT strands nothing: private DNS sends the calls to them."""
+    r = ctx.reach(p)
+    if r.vpc is None or ctx.net.has_interface_endpoints(r.vpc) is False:
+        return True
+    if any(n.service == reach.INTERNET for n in r.needs):
+        return True
+    if not r.needs:
+        return False  # what the tasks call is not known: the endpoints may serve it all
+    return any(sr.subnet is subnet and sr.gaps for sr in r.subnets)
 
 
 def _needs_eip(nat: m.NatGateway) -> bool:
