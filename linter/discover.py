@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
 from linter.config import PathFilter
@@ -36,6 +37,23 @@ class Unit:
     why: str = ""  # for a refused file: what was not read and why
     severity: str = "info"  # of a refused file's finding
     members: tuple[str, ...] = ()  # CloudFormation templates checked together (stacks)
+
+
+def walk(top: str, filt: PathFilter | None = None) -> Iterator[tuple[str, list[str], list[str]]]:
+    """os.walk in a stable order, past what is never ours: `.git`, `.terraform`, hidden
+    directories, a CDK assembly's staged assets (copies of the app's own files) and
+    what the configuration excludes."""
+    for root, dirs, names in os.walk(top):
+        assembly = "manifest.json" in names and "cdk.out" in names
+        dirs[:] = sorted(
+            d
+            for d in dirs
+            if d not in SKIP_DIRS
+            and not d.startswith(".")
+            and not (assembly and d.startswith("asset."))
+            and not (filt and filt.excluded(os.path.join(root, d), is_dir=True))
+        )
+        yield root, dirs, sorted(names)
 
 
 def kind_of(text: str) -> str:
@@ -96,18 +114,7 @@ def discover(
         if os.path.isdir(path):
             if filt is not None and filt.excluded(path, is_dir=True):
                 continue
-            for root, dirs, walked in os.walk(path):
-                assembly = "manifest.json" in walked and "cdk.out" in walked
-                dirs[:] = sorted(
-                    d
-                    for d in dirs
-                    if d not in SKIP_DIRS
-                    and not d.startswith(".")
-                    # a CDK assembly's assets are copies of the app's own files
-                    and not (assembly and d.startswith("asset."))
-                    and not (filt and filt.excluded(os.path.join(root, d), is_dir=True))
-                )
-                names = sorted(walked)
+            for root, _, names in walk(path, filt):
                 if any(f.endswith(TF_SUFFIXES) and wanted(os.path.join(root, f)) for f in names):
                     add_tf(os.path.normpath(root), None)
                 for f in names:
@@ -213,8 +220,7 @@ def _repository_roots(files: Files, relative: bool) -> dict[str, set[str]]:
     those roots (pre-commit names a module's file, not its caller's). The repository is
     walked and read once, however many directories were named."""
     found = []
-    for root, dirs, names in os.walk(files.root):
-        dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS and not d.startswith("."))
+    for root, _, names in walk(files.root):
         if any(n.endswith(TF_SUFFIXES) for n in names):
             found.append(os.path.normpath(os.path.relpath(root) if relative else root))
     return _roots_of(_calls(found, files))

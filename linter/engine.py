@@ -137,17 +137,9 @@ def lint_unit(
     problems = list(loaded.problems)
     tpl = loaded.template
     ran = {"FG000", "FG100"} & set(rules)  # what suppressions can be judged against
-    if tpl is not None and loaded.variants:
-        # Undecided conditions: every variant checked, the findings merged.
-        runs, covered = [], []
-        for variant, one in loaded.variants:
-            found, ctx = _check(unit, one, rules, work, result, problems, ran)
-            runs.append((variant, found))
-            covered.append(_cover(unit, ctx, work, result))
-        from linter.sources.cfn_conditions import merge
-
-        out = merge(runs)
-        result.coverage += _merge_coverage(covered)
+    merged = _variants(unit, loaded, rules, result, ran) if loaded.variants else None
+    if merged is not None:
+        out = merged
     elif tpl is not None:
         out, ctx = _check(unit, tpl, rules, work, result, problems, ran)
         result.coverage += _cover(unit, ctx, work, result)
@@ -213,6 +205,26 @@ def _construct(f: Finding, tpl: m.Template) -> Finding:
     if res is None or path is None:
         return f
     return replace(f, path=(Step(f"{f.resource} is the CDK construct {path}", res.loc), *f.path))
+
+
+def _variants(
+    unit: Unit, loaded: Loaded, rules: dict, result: Result, ran: set[str]
+) -> list[Finding] | None:
+    """Undecided conditions: every variant checked (each within a unit's budget) and
+    the findings merged; None when one ran out, and the unit is judged as written:
+    merging what a variant did not finish would read as "the fault is absent"."""
+    from linter.sources.cfn_conditions import merge
+
+    runs, covered, spent = [], [], []
+    for variant, one in loaded.variants:
+        mine = Budget.for_kind(unit.kind)
+        found, ctx = _check(unit, one, rules, mine, result, spent, ran)
+        if spent:
+            return None
+        runs.append((variant, found))
+        covered.append(_cover(unit, ctx, mine, result))
+    result.coverage += _merge_coverage(covered)
+    return merge(runs)
 
 
 def _check(
@@ -294,28 +306,12 @@ def run(paths: list[str], rules: dict, settings: Settings | None = None) -> Resu
     settings = settings or Settings()
     files = settings.files or Files.for_paths(paths)
     result = Result(rules=list(rules))
-    seen: set[tuple] = set()
     units = discover(paths, settings.paths, files)
-    if any(u.kind == m.CFN for u in units):
-        from linter.sources import stacks
-
-        try:
-            units = stacks.pair(units, files)
-        except Exception as exc:  # each template is still checked on its own
-            result.internal_errors += 1
-            result.findings.append(_internal("pairing CloudFormation stacks", Loc("."), exc))
-    for unit in units:
-        result.units += 1
-        for f in lint_unit(unit, rules, result, files, settings.given):
-            # Once per rule, line and message: two columns of one line (a list of subnets
-            # written inline) are one fault to the reader.
-            key = (f.rule, f.loc.file, f.loc.line, f.message)
-            if key not in seen:
-                seen.add(key)
-                result.findings.append(f)
-        files.forget()
-    if "linter.sources.stacks" in sys.modules:
-        sys.modules["linter.sources.stacks"].forget()
+    try:
+        _lint_units(units, rules, result, files, settings)
+    finally:  # what pairing kept of this run must not meet the next one
+        if "linter.sources.stacks" in sys.modules:
+            sys.modules["linter.sources.stacks"].forget()
     if settings.paths is not None:  # a Terraform unit may hold excluded files
         wanted = settings.paths.wanted_finding
         result.findings = [f for f in result.findings if wanted(f.loc.file) or f.rule == INTERNAL]
@@ -332,6 +328,30 @@ def run(paths: list[str], rules: dict, settings: Settings | None = None) -> Resu
     if settings.baseline is not None:
         _leave_out(result, Counter(settings.baseline))
     return result
+
+
+def _lint_units(
+    units: list[Unit], rules: dict, result: Result, files: Files, settings: Settings
+) -> None:
+    if any(u.kind == m.CFN for u in units):
+        from linter.sources import stacks
+
+        try:
+            units = stacks.pair(units, files, dict(settings.given.parameters), settings.paths)
+        except Exception as exc:  # each template is still checked on its own
+            result.internal_errors += 1
+            result.findings.append(_internal("pairing CloudFormation stacks", Loc("."), exc))
+    seen: set[tuple] = set()
+    for unit in units:
+        result.units += 1
+        for f in lint_unit(unit, rules, result, files, settings.given):
+            # Once per rule, line and message: two columns of one line (a list of
+            # subnets written inline) are one fault to the reader.
+            key = (f.rule, f.loc.file, f.loc.line, f.message)
+            if key not in seen:
+                seen.add(key)
+                result.findings.append(f)
+        files.forget()
 
 
 def _relative(result: Result, files: Files) -> None:

@@ -336,7 +336,14 @@ class Network:
                     route.loc,
                 )
                 return DefaultRoute(
-                    DETACHED, (*steps, step), assumed + self.exported(target), route, target, rt
+                    DETACHED,
+                    (*steps, step),
+                    assumed
+                    + self.exported(target)
+                    + self.dropped(m.dropped_key("AWS::EC2::VPCGatewayAttachment", ref_id(rt.vpc))),
+                    route,
+                    target,
+                    rt,
                 )
             if attached == UNKNOWN:
                 why = Step(f"whether {target.id} is attached to the VPC is not known", route.loc)

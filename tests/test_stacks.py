@@ -145,8 +145,10 @@ def test_nested_stacks_pass_parameters_in_and_outputs_back(tmp_path, url) -> Non
     )
     (tmp_path / "templates" / "parent.yaml").write_text(PARENT.replace('"@URL@"', url))
     result = run([str(tmp_path)], RULES)
+    # A URL matched by its trailing path is an assumption; a local path is not.
+    severity = "error" if url.startswith("./") else "warning"
     assert [(f.rule, f.loc.file, f.severity) for f in result.findings] == [
-        ("FG010", "templates/service.yaml", "error")
+        ("FG010", "templates/service.yaml", severity)
     ]
     assert result.findings[0].resource == "App/Service"
     first = result.findings[0].path[0]
@@ -340,10 +342,14 @@ def test_names_and_urls_match_as_cloudformation_would() -> None:
     assert compatible("*-Vpc", "prod-Vpc") and compatible("prod-Vpc", "prod-Vpc")
     assert not compatible("*-Vpc", "prod-Subnet") and not compatible("a", "b")
     paths = ["x/templates/vpc.yaml", "y/vpc.yaml", "x/parent.yaml"]
-    assert find_template(
-        "https://b.s3.amazonaws.com/templates/vpc.yaml", "x/parent.yaml", paths
-    ) == ("x/templates/vpc.yaml")
+    url = "https://b.s3.amazonaws.com/templates/vpc.yaml"
+    assert find_template(url, "x/parent.yaml", paths) == ("x/templates/vpc.yaml", False)
     assert find_template("https://b/*/other.yaml", "x/parent.yaml", paths) is None
+    local = find_template("templates/vpc.yaml", "x/parent.yaml", paths)
+    assert local == ("x/templates/vpc.yaml", True)
+    # A local path that is not beside the parent is not looked for elsewhere.
+    assert find_template("./vpc.yaml", "x/parent.yaml", paths) is None
+    assert not compatible("*-PrivateSubnet", "PrivateSubnet") and not compatible("*", "x")
 
 
 def test_parameter_files_in_the_forms_aws_tools_write(tmp_path) -> None:
@@ -457,3 +463,52 @@ def test_an_export_named_from_a_default_is_an_assumption(tmp_path) -> None:
     (tmp_path / "service.yaml").write_text(service("!ImportValue prod-subnet"))
     (f,) = run([str(tmp_path)], RULES).findings
     assert (f.rule, f.severity) == ("FG010", "warning") and "parameter Env default" in f.message
+
+
+def test_three_stacks_of_one_name_keep_their_resources_apart(tmp_path) -> None:
+    for d, export in (("a", "a"), ("b", "b"), ("c", "c")):
+        (tmp_path / d).mkdir()
+        (tmp_path / d / "net.yaml").write_text(NETWORK.replace("EXPORT", export))
+    routed = NETWORK.replace("EXPORT", "b").replace(
+        "Outputs:",
+        "  Nat:\n    Type: AWS::EC2::Route\n    Properties: {RouteTableId: !Ref PrivateRouteTable,"
+        " DestinationCidrBlock: 0.0.0.0/0, NatGatewayId: nat-0123}\nOutputs:",
+    )
+    (tmp_path / "b" / "net.yaml").write_text(routed)
+    both = "!ImportValue a, !ImportValue b, !ImportValue c"
+    (tmp_path / "svc.yaml").write_text(service(both))
+    # a's and c's subnets have no route: b's route must not land on their tables.
+    subnets = sorted(
+        f.message.split(" in subnet ")[1].split(" ")[0]
+        for f in run([str(tmp_path)], RULES).findings
+    )
+    assert subnets == ["PrivateSubnet", "net~2/PrivateSubnet"]
+
+
+def test_a_service_left_out_by_a_default_is_checked_on_that_assumption(tmp_path) -> None:
+    net = NETWORK.replace("EXPORT", "x")
+    (tmp_path / "network.yaml").write_text(net)
+    src = service("!ImportValue x", "Parameters:\n  Deploy: {Type: String, Default: 'no'}\n")
+    src = src.replace(
+        "Resources:", "Conditions:\n  Wanted: !Equals [!Ref Deploy, 'yes']\nResources:", 1
+    )
+    src = src.replace(
+        "    Type: AWS::ECS::Service\n", "    Type: AWS::ECS::Service\n    Condition: Wanted\n"
+    )
+    (tmp_path / "service.yaml").write_text(src)
+    (f,) = run([str(tmp_path)], RULES).findings
+    assert (f.rule, f.severity) == ("FG010", "warning") and "condition Wanted holds" in f.message
+
+
+def test_conditions_that_name_each_other_twice_are_judged_once(tmp_path) -> None:
+    """Each condition names the one before twice: walked naively, 2**60 visits."""
+    conds = ["  C0: !Equals [!Ref P, 'a']"]
+    conds += [
+        f"  C{k}: !And [{{Condition: C{k - 1}}}, {{Condition: C{k - 1}}}]" for k in range(1, 60)
+    ]
+    src = service("!Ref S", "Parameters:\n  P: {Type: String}\n  S: {Type: String}\n")
+    src = src.replace("Resources:", "Conditions:\n" + "\n".join(conds) + "\nResources:", 1)
+    src = src.replace("Image: nginx", "Image: !If [C59, nginx, httpd]")
+    (tmp_path / "t.yaml").write_text(src)
+    result = run([str(tmp_path)], RULES)
+    assert not result.internal_errors and result.findings == []

@@ -12,14 +12,16 @@ that do not meet such a comparison stay unknown, as before.
 from __future__ import annotations
 
 import itertools
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
-from linter.budget import Budget
+from linter.budget import Budget, TooComplex
 from linter.findings import Finding
 from linter.values import Loc
 
 MAX_VARIANTS = 8  # each variant is checked in full: bounded like every evaluation
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -31,30 +33,37 @@ class Variant:
     conditions: tuple[tuple[str, bool], ...]  # the undecided conditions, decided here
 
 
-def variants(trees: list[tuple[str, dict]], given: dict[str, str]) -> list[Variant]:
+def variants(
+    trees: list[tuple[str, dict]], given: dict[str, str], budget: Budget | None = None
+) -> list[Variant]:
     """The variants of a unit's top-level templates, or [] when every condition is
-    decided (or there would be more than MAX_VARIANTS)."""
+    decided (or there would be more than MAX_VARIANTS). Every evaluation is charged to
+    `budget`; running out ends in TooComplex, as anywhere."""
     from linter.sources.cloudformation import Resolver, given_facts
 
+    budget = budget or Budget()
     literals: dict[str, set[str]] = {}
-    allowed: dict[str, set[str] | None] = {}
+    other: set[str] = set()  # parameters that may take a value none compares with
     undecided: list[tuple[str, str, dict]] = []  # (path, condition, tree)
     for path, tree in trees:
-        rs = Resolver(path, tree, Budget(), given=given_facts(path, given))
+        rs = Resolver(path, tree, budget, given=given_facts(path, given))
+        seen: dict[str, list[tuple[str, str]]] = {}
         for name in rs.conditions:
             if rs.condition(str(name), Loc(path)).known:
                 continue
             undecided.append((path, str(name), tree))
-            for param, literal in _comparisons(rs, rs.conditions[name], path):
+            for param, literal in _comparisons(rs, str(name), path, seen):
                 literals.setdefault(param, set()).add(literal)
                 values = rs.params[param].get("AllowedValues")
-                allowed[param] = {str(v) for v in values} if isinstance(values, list) else None
+                allowed = {str(v) for v in values} if isinstance(values, list) else None
+                if allowed is None or allowed - literals[param]:
+                    other.add(param)
     if not literals:
         return []
     choices = []
     for param in sorted(literals):
         options: list[str | None] = sorted(literals[param])
-        if allowed[param] is None or allowed[param] - literals[param]:
+        if param in other:
             options.append(None)  # some other value
         choices.append([(param, v) for v in options])
     combos = list(itertools.islice(itertools.product(*choices), MAX_VARIANTS + 1))
@@ -65,26 +74,42 @@ def variants(trees: list[tuple[str, dict]], given: dict[str, str]) -> list[Varia
         values = tuple((p, v) for p, v in combo if v is not None)
         others = frozenset(p for p, v in combo if v is None)
         decided = []
+        resolvers: dict[str, Resolver] = {}
         for path, name, tree in undecided:
-            rs = Resolver(path, tree, Budget(), given=given_facts(path, {**given, **dict(values)}))
-            rs.others = others
-            v = rs.condition(name, Loc(path))
+            if path not in resolvers:  # one per template and variant: conditions memoised
+                facts = given_facts(path, {**given, **dict(values)})
+                resolvers[path] = Resolver(path, tree, budget, given=facts)
+                resolvers[path].others = others
+            v = resolvers[path].condition(name, Loc(path))
             if v.known and isinstance(v.value, bool):
                 decided.append((name, v.value))
         out.append(Variant(values, others, tuple(dict.fromkeys(decided))))
     return out
 
 
-def _comparisons(rs: Any, node: Any, path: str, depth: int = 0) -> list[tuple[str, str]]:
+def _comparisons(
+    rs: Any, name: str, path: str, seen: dict[str, list[tuple[str, str]]]
+) -> list[tuple[str, str]]:
     """(parameter, literal) for every `Fn::Equals` of a parameter without a value with
-    something known, inside a condition (and the conditions it names)."""
-    if depth > 20 or not isinstance(node, dict) or len(node) != 1:
+    something known, inside a condition and the conditions it names (each once)."""
+    if name not in seen:
+        seen[name] = []  # a cycle ends here
+        seen[name] = _compared(rs, rs.conditions.get(name), path, seen, 0)
+    return seen[name]
+
+
+def _compared(
+    rs: Any, node: Any, path: str, seen: dict[str, list[tuple[str, str]]], depth: int
+) -> list[tuple[str, str]]:
+    rs.budget.step()
+    if depth > 50 or not isinstance(node, dict) or len(node) != 1:
         return []
     ((fn, arg),) = node.items()
     if fn == "Condition" and isinstance(arg, str) and arg in rs.conditions:
-        return _comparisons(rs, rs.conditions[arg], path, depth + 1)
+        return _comparisons(rs, arg, path, seen)
     if fn in ("Fn::And", "Fn::Or", "Fn::Not") and isinstance(arg, list):
-        return [c for x in arg for c in _comparisons(rs, x, path, depth + 1)]
+        # each pair once: a condition that names another twice must not double its list
+        return list(dict.fromkeys(c for x in arg for c in _compared(rs, x, path, seen, depth + 1)))
     if fn == "Fn::Equals" and isinstance(arg, list) and len(arg) == 2:
         for a, b in (arg, arg[::-1]):
             param = rs.compared(a)
@@ -92,6 +117,23 @@ def _comparisons(rs: Any, node: Any, path: str, depth: int = 0) -> list[tuple[st
             if param and v is not None and v.known and isinstance(v.value, (str, int, float)):
                 return [(param, str(v.value))]
     return []
+
+
+def build_variants(
+    trees: list[tuple[str, dict]],
+    given: dict[str, str],
+    build: Callable[[dict[str, str], frozenset[str], Budget], T],
+) -> list[tuple[Variant, T]]:
+    """One template per variant, each within a budget of its own: a variant that needs
+    more than a unit may spend leaves the unit judged as written (conditions unknown)."""
+    try:
+        found = variants(trees, given, Budget.for_kind("cloudformation"))
+        return [
+            (v, build({**given, **dict(v.values)}, v.others, Budget.for_kind("cloudformation")))
+            for v in found
+        ]
+    except TooComplex:
+        return []
 
 
 def label(v: Variant) -> str:
@@ -108,13 +150,16 @@ def merge(runs: list[tuple[Variant, list[Finding]]]) -> list[Finding]:
     def key(f: Finding) -> tuple:
         return (f.rule, f.loc.file, f.loc.line, f.resource)
 
+    # per fault: the weakest of its findings, and the variants it was found in
     seen: dict[tuple, tuple[Finding, list[Variant]]] = {}
     for variant, found in runs:
         count: dict[tuple, int] = {}
         for f in found:  # the n-th such finding of a variant matches the n-th of another
             k = key(f)
             count[k] = count.get(k, 0) + 1
-            _, where = seen.setdefault((*k, count[k]), (f, []))
+            kept, where = seen.setdefault((*k, count[k]), (f, []))
+            if _RANK.get(f.severity, 0) < _RANK.get(kept.severity, 0):
+                seen[(*k, count[k])] = (f, where)  # one that rests on a default
             where.append(variant)
     out = []
     for f, where in seen.values():
@@ -125,6 +170,9 @@ def merge(runs: list[tuple[Variant, list[Finding]]]) -> list[Finding]:
         severity = "warning" if f.severity == "error" else f.severity
         out.append(replace(f, severity=severity, message=f"{f.message} (only when {held})"))
     return out
+
+
+_RANK = {"info": 0, "warning": 1, "error": 2}
 
 
 def _held(where: list[Variant], every: list[Variant]) -> str:

@@ -639,10 +639,18 @@ def relocate(v: V, loc: Loc, assumed: tuple[str, ...]) -> V:
 _DROPPED_FOR = {
     "AWS::EC2::Route": "RouteTableId",
     "AWS::EC2::SubnetRouteTableAssociation": "SubnetId",
+    "AWS::EC2::VPCGatewayAttachment": "VpcId",
+}
+# A launcher left out only by a default is checked all the same, on the assumption
+# that its condition holds: a default is not a decision.
+_LAUNCHERS = {
+    "AWS::ECS::Service",
+    "AWS::ECS::TaskSet",
+    "AWS::Events::Rule",
+    "AWS::Scheduler::Schedule",
 }
 _DROPPED_TYPES = {
     "AWS::EC2::VPCEndpoint",
-    "AWS::EC2::VPCGatewayAttachment",
     "AWS::EC2::SecurityGroupIngress",
     "AWS::EC2::SecurityGroupEgress",
     "AWS::EC2::NetworkAclEntry",
@@ -683,13 +691,12 @@ def from_tree(
 ) -> Loaded:
     if not is_template(tree):
         return Loaded(None, [ParseProblem("no Resources section with typed resources", Loc(path))])
-    from linter.sources.cfn_conditions import variants
+    from linter.sources.cfn_conditions import build_variants
 
     given = given or {}
-    built = [
-        (v, build(path, tree, budget, {**given, **dict(v.values)}, v.others))
-        for v in variants([(path, tree)], given)
-    ]
+    built = build_variants(
+        [(path, tree)], given, lambda values, others, b: build(path, tree, b, values, others)
+    )
     # The template as written (undecided conditions unknown) is what the unit is; the
     # variants are what the rules judge.
     return Loaded(build(path, tree, budget, given), variants=built)
@@ -727,7 +734,7 @@ def add_resources(tpl: m.Template, rs: Resolver) -> None:
         rtype, loc = str(body.get("Type")), mark(lid, path)
         cond = body.get("Condition")
         holds = rs.condition(cond, loc) if isinstance(cond, str) else V(True, loc)
-        if holds.value is False:
+        if holds.value is False and not (holds.assumed and rtype in _LAUNCHERS):
             if holds.assumed:
                 _dropped(tpl, rs, rtype, body, loc, holds.assumed)
             continue

@@ -21,10 +21,11 @@ from typing import Any
 
 from linter import model as m
 from linter.budget import Budget, TooComplex
+from linter.config import PathFilter
 from linter.discover import Unit
 from linter.files import Files, Refused
 from linter.sources import Loaded, ParseProblem, read_tree
-from linter.sources.cfn_conditions import variants
+from linter.sources.cfn_conditions import build_variants
 from linter.sources.cloudformation import (
     Resolver,
     add_resources,
@@ -58,9 +59,13 @@ class Scan:
     exports: list[tuple[str, str, tuple[str, ...]]] = field(default_factory=list)
     imports: list[str] = field(default_factory=list)  # names or shapes
     nested: dict[str, str] = field(default_factory=dict)  # stack logical id -> URL or shape
+    # stack logical id -> (the template of the run it names, what that rests on)
+    children: dict[str, tuple[str, tuple[str, ...]]] = field(default_factory=dict)
 
 
-def _scan(path: str, files: Files, cache: dict[str, Any]) -> Scan | None:
+def _scan(
+    path: str, files: Files, cache: dict[str, Any], given: dict[str, str] | None = None
+) -> Scan | None:
     if path in SCANS:
         return SCANS[path]
     try:
@@ -74,13 +79,13 @@ def _scan(path: str, files: Files, cache: dict[str, Any]) -> Scan | None:
         return None
     cache[path] = tree
     try:
-        return _offers(path, tree)
+        return _offers(path, tree, given or {})
     except TooComplex:
         return None  # checked alone, where the budget says where it ran out
 
 
-def _offers(path: str, tree: dict) -> Scan:
-    rs = Resolver(path, tree, Budget())
+def _offers(path: str, tree: dict, given: dict[str, str]) -> Scan:
+    rs = Resolver(path, tree, Budget(), given=given_facts(path, given))
     out = Scan(path, tree)
     outputs = tree.get("Outputs")
     for name, body in outputs.items() if isinstance(outputs, dict) else ():
@@ -125,14 +130,27 @@ def _imports(node: Any, depth: int = 0) -> Iterator[Any]:
 
 
 def compatible(a: str, b: str) -> bool:
-    """Whether two names, with `*` for unknown parts, may be the same name."""
+    """Whether two names, with `*` for unknown parts (each at least one character),
+    may be the same name. A name that is all unknown pairs with nothing: it would pair
+    with everything."""
     if "*" not in a and "*" not in b:
         return a == b
+    if not a.replace("*", "") or not b.replace("*", ""):
+        return False
+    if "*" not in b:
+        return _pattern(a).fullmatch(b) is not None
+    if "*" not in a:
+        return _pattern(b).fullmatch(a) is not None
+    # Both partly unknown: their known ends must agree.
     ha, hb = a.split("*", 1)[0], b.split("*", 1)[0]
     ta, tb = a.rsplit("*", 1)[-1], b.rsplit("*", 1)[-1]
     heads = ha.startswith(hb) or hb.startswith(ha)
     tails = ta.endswith(tb) or tb.endswith(ta)
     return heads and tails
+
+
+def _pattern(shape_: str) -> re.Pattern:
+    return re.compile(".+".join(re.escape(p) for p in shape_.split("*")), re.DOTALL)
 
 
 def find_export(name: str, scans: list[Scan]) -> tuple[tuple[Scan, str, bool] | None, list[str]]:
@@ -146,14 +164,16 @@ def find_export(name: str, scans: list[Scan]) -> tuple[tuple[Scan, str, bool] | 
     return (*loose[0], bool(exact) and "*" not in name), paths
 
 
-def find_template(url: str, parent: str, paths: list[str]) -> str | None:
-    """The template a `TemplateURL` names: a local path beside the parent (what
-    `aws cloudformation package` takes), or the template of the run whose path the URL
-    ends with (the most trailing parts matched, then the nearest to the parent)."""
-    if "://" not in url and "*" not in url:
+def find_template(url: str, parent: str, paths: list[str]) -> tuple[str, bool] | None:
+    """The template a `TemplateURL` names, and whether exactly: a local path beside the
+    parent (what `aws cloudformation package` takes), or the template of the run whose
+    path the URL ends with (the most trailing parts matched, then the nearest to the
+    parent), which is an assumption."""
+    if "://" not in url:
+        if "*" in url:
+            return None
         local = os.path.normpath(os.path.join(os.path.dirname(parent), url))
-        if local in paths:
-            return local
+        return (local, True) if local in paths and local != parent else None
     parts = [p for p in url.split("?", 1)[0].split("/") if p]
     if not parts or "*" in parts[-1]:
         return None
@@ -171,10 +191,16 @@ def find_template(url: str, parent: str, paths: list[str]) -> str | None:
     best.sort(reverse=True)
     if not best or (len(best) > 1 and best[0][:2] == best[1][:2]):
         return None
-    return best[0][2]
+    return best[0][2], False
 
 
-def pair(units: list[Unit], files: Files, cache: dict[str, Any] = TREES) -> list[Unit]:
+def pair(
+    units: list[Unit],
+    files: Files,
+    given: dict[str, str] | None = None,
+    filt: PathFilter | None = None,
+    cache: dict[str, Any] = TREES,
+) -> list[Unit]:
     """The run's units with CloudFormation templates that import, export or nest one
     another joined into one (its `members`); a template nested by another is not a unit
     of its own. A template that imports, exports or nests is a unit of stacks even alone:
@@ -182,8 +208,8 @@ def pair(units: list[Unit], files: Files, cache: dict[str, Any] = TREES) -> list
     for `load`."""
     cfn = [u for u in units if u.kind == m.CFN]
     if any(u.only is not None for u in cfn):  # named files (pre-commit): their partners
-        cfn += [Unit(m.CFN, p, frozenset()) for p in _repository_templates(cfn, files)]
-    scans = [s for u in cfn if (s := _scan(u.path, files, cache)) is not None]
+        cfn += [Unit(m.CFN, p, frozenset()) for p in _repository_templates(cfn, files, filt)]
+    scans = [s for u in cfn if (s := _scan(u.path, files, cache, given)) is not None]
     SCANS.update((s.path, s) for s in scans)
     if not scans:
         return units
@@ -196,12 +222,16 @@ def pair(units: list[Unit], files: Files, cache: dict[str, Any] = TREES) -> list
             if found is not None and found[0].path != s.path:
                 edges[s.path].add(found[0].path)
                 edges[found[0].path].add(s.path)
-        for url in s.nested.values():
-            child = find_template(url, s.path, paths)
-            if child is not None and child != s.path:
-                edges[s.path].add(child)
-                edges[child].add(s.path)
-                nested.add(child)
+        for lid, url in s.nested.items():
+            found = find_template(url, s.path, paths)
+            if found is None:
+                continue
+            child, exact = found
+            why = () if exact else (f"TemplateURL {url} is {os.path.basename(child)}",)
+            s.children[lid] = (child, why)
+            edges[s.path].add(child)
+            edges[child].add(s.path)
+            nested.add(child)
     by_path = {u.path: u for u in cfn}
     out = [u for u in units if u.kind != m.CFN]
     done: set[str] = set()
@@ -227,20 +257,21 @@ def pair(units: list[Unit], files: Files, cache: dict[str, Any] = TREES) -> list
     return sorted(out, key=lambda u: (u.path, u.kind))
 
 
-def _repository_templates(named: list[Unit], files: Files) -> list[str]:
+def _repository_templates(named: list[Unit], files: Files, filt: PathFilter | None) -> list[str]:
     """The repository's other CloudFormation templates that export, import or nest (what
-    a named template may pair with), named as the named ones are (relative or not)."""
-    from linter.discover import DATA_SUFFIXES, SKIP_DIRS, kind_of
+    a named template may pair with), named as the named ones are (relative or not), and
+    walked as discovery walks (the configuration's exclude applies)."""
+    from linter.discover import DATA_SUFFIXES, kind_of, walk
 
     relative = not any(os.path.isabs(u.path) for u in named)
     known = {os.path.normpath(u.path) for u in named}
+    wanted = filt.wanted if filt is not None else lambda _path: True
     found = []
-    for root, dirs, names in os.walk(files.root):
-        dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS and not d.startswith("."))
-        for name in sorted(names):
+    for root, _, names in walk(files.root, filt):
+        for name in names:
             full = os.path.join(root, name)
             path = os.path.normpath(os.path.relpath(full) if relative else full)
-            if not name.endswith(DATA_SUFFIXES) or path in known:
+            if not name.endswith(DATA_SUFFIXES) or path in known or not wanted(path):
                 continue
             try:
                 text = files.read_bytes(path, keep=False).decode("utf-8", errors="replace")
@@ -308,6 +339,7 @@ class Stack:
     parent: Stack | None = None
     lid: str = ""  # its AWS::CloudFormation::Stack in the parent
     children: dict[str, Stack] = field(default_factory=dict)  # by that logical id
+    assumed: tuple[str, ...] = ()  # that its TemplateURL names this template
 
 
 class Stacks:
@@ -324,7 +356,13 @@ class Stacks:
         self.calls: dict[str, Loc] = {}  # nested stack prefix -> its resource in the parent
 
     def add(
-        self, path: str, tree: dict, parent: Stack | None = None, lid: str = "", prefix: str = ""
+        self,
+        path: str,
+        tree: dict,
+        parent: Stack | None = None,
+        lid: str = "",
+        prefix: str = "",
+        assumed: tuple[str, ...] = (),
     ) -> Stack:
         prefix = f"{parent.rs.prefix}{lid}/" if parent is not None else prefix
         given: dict[str, Callable[[], V | None]] = {}
@@ -332,7 +370,7 @@ class Stacks:
             props = parent.rs.resources[lid].get("Properties")
             params = props.get("Parameters") if isinstance(props, dict) else None
             for name, node in params.items() if isinstance(params, dict) else ():
-                given[str(name)] = _thunk(parent.rs, node, mark(name, parent.path))
+                given[str(name)] = _thunk(parent.rs, node, mark(name, parent.path), assumed)
         else:
             given = given_facts(path, self.given)
         rs = Resolver(path, tree, self.budget, prefix, given, self)
@@ -340,7 +378,7 @@ class Stacks:
         if parent is not None:
             key = next((k for k in parent.rs.resources if k == lid), lid)  # its marks
             self.calls[prefix] = mark(key, parent.path)
-        stack = Stack(path, tree, rs, parent, lid)
+        stack = Stack(path, tree, rs, parent, lid, assumed=assumed)
         self.stacks.append(stack)
         if parent is not None:
             parent.children[lid] = stack
@@ -378,7 +416,7 @@ class Stacks:
             return unknown(
                 f"Fn::GetAtt {stack}.Outputs.{name}: the nested template is not read", loc
             )
-        return relocate(self._output(child, name, loc), loc, ())
+        return relocate(self._output(child, name, loc), loc, child.assumed)
 
     def _output(self, stack: Stack, name: str, loc: Loc) -> V:
         outputs = stack.tree.get("Outputs")
@@ -396,8 +434,12 @@ class Stacks:
         return v if v is not None else unknown(f"output {name} is AWS::NoValue", loc)
 
 
-def _thunk(rs: Resolver, node: Any, loc: Loc) -> Callable[[], V | None]:
-    return lambda: rs.value(node, loc)
+def _thunk(rs: Resolver, node: Any, loc: Loc, assumed: tuple[str, ...]) -> Callable[[], V | None]:
+    def passed() -> V | None:
+        v = rs.value(node, loc)
+        return relocate(v, v.loc, assumed) if v is not None else None
+
+    return passed
 
 
 def load(
@@ -417,17 +459,13 @@ def load(
     if not trees:
         return Loaded(None, problems)
     scans = [s for p in trees if (s := _scan(p, files, cache)) is not None]  # known: pair
-    nested = {
-        child
-        for s in scans
-        for url in s.nested.values()
-        if (child := find_template(url, s.path, list(trees))) is not None and child != s.path
-    }
+    nested = {child for s in scans for child, _ in s.children.values()}
     tops = [p for p in trees if p not in nested] or list(trees)
-    built = [
-        (v, _assemble(trees, tops, scans, budget, {**given, **dict(v.values)}, v.others))
-        for v in variants([(p, trees[p]) for p in tops], given)
-    ]
+    built = build_variants(
+        [(p, trees[p]) for p in tops],
+        given,
+        lambda values, others, b: _assemble(trees, tops, scans, b, values, others),
+    )
     return Loaded(_assemble(trees, tops, scans, budget, given, frozenset()), problems, built)
 
 
@@ -449,15 +487,18 @@ def _assemble(
         stack = todo.pop(0)
         scan = next((s for s in scans if s.path == stack.path), None)
         depth = stack.rs.prefix.count("/")
-        for lid, url in scan.nested.items() if scan else ():
-            child = find_template(url, stack.path, list(trees))
+        for lid, (child, why) in scan.children.items() if scan else ():
             loc = mark(next((k for k in stack.rs.resources if k == lid), lid), stack.path)
-            if child is None or child == stack.path:
+            if child not in trees:
                 continue
-            if depth >= MAX_NESTING or len(link.stacks) >= MAX_STACKS:
+            if depth >= MAX_NESTING:
                 link.blind.append((f"nested stack {stack.rs.rid(lid)} is nested too deeply", loc))
                 continue
-            todo.append(link.add(child, trees[child], stack, lid))
+            if len(link.stacks) >= MAX_STACKS:
+                what = f"nested stack {stack.rs.rid(lid)}: more than {MAX_STACKS} stacks in a unit"
+                link.blind.append((what, loc))
+                continue
+            todo.append(link.add(child, trees[child], stack, lid, assumed=why))
     tpl = m.Template(kind=m.CFN, path=tops[0], files=tuple(trees))
     for stack in link.stacks:
         add_resources(tpl, stack.rs)
@@ -483,9 +524,10 @@ def _prefixes(tops: list[str], trees: dict[str, dict]) -> dict[str, str]:
     for path in tops:
         res = trees[path].get("Resources")
         mine = {str(k) for k in res} if isinstance(res, dict) else set()
-        prefix = ""
-        if mine & taken:  # NetworkStack.template.json: the CDK's stack NetworkStack
-            prefix = os.path.basename(path).split(".")[0] + "/"
+        prefix, stem, n = "", os.path.basename(path).split(".")[0], 1
+        while {prefix + k for k in mine} & taken:  # NetworkStack.template.json: NetworkStack
+            prefix = f"{stem}/" if n == 1 else f"{stem}~{n}/"
+            n += 1
         taken |= {prefix + k for k in mine}
         out[path] = prefix
     return out
