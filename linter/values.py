@@ -172,13 +172,23 @@ def shape(v: V | None) -> str | None:
     return text(v)
 
 
-# The form of attributes known only after apply, where it tells what a value is for.
+# The form of attributes known only after apply, where it tells what a value is for
+# (a CloudFormation `Ref` is attribute "").
 _REF_SHAPES = {
     ("aws_ecr_repository", "repository_url"): "*.dkr.ecr.*.amazonaws.com/*",
     ("aws_secretsmanager_secret", "arn"): "arn:aws:secretsmanager:*",
     ("aws_secretsmanager_secret", "id"): "arn:aws:secretsmanager:*",
     ("aws_ssm_parameter", "arn"): "arn:aws:ssm:*",
+    ("AWS::SecretsManager::Secret", ""): "arn:aws:secretsmanager:*",
+    ("AWS::SecretsManager::Secret", "Id"): "arn:aws:secretsmanager:*",
+    ("AWS::ECR::Repository", "RepositoryUri"): "*.dkr.ecr.*.amazonaws.com/*",
+    ("AWS::ECR::Repository", "Arn"): "arn:aws:ecr:*",
 }
+
+
+def type_shape(rtype: str, attr: str) -> str | None:
+    """The form of a resource type's attribute, where it tells what a value is for."""
+    return _REF_SHAPES.get((rtype, attr))
 
 
 def ref_type(ref: Ref) -> str:
@@ -190,7 +200,7 @@ def ref_type(ref: Ref) -> str:
 def ref_shape(ref: Ref) -> str | None:
     """A reference's value as a pattern: `*.dkr.ecr.*.amazonaws.com/*` for an ECR
     repository's URL (a Terraform address tells the type), else None."""
-    return _REF_SHAPES.get((ref_type(ref), ref.attr or "id"))
+    return type_shape(ref_type(ref), ref.attr or "id")
 
 
 def whole(x: Any) -> int | None:

@@ -29,6 +29,7 @@ from linter.values import (
     same,
     shape,
     truth,
+    type_shape,
     unknown,
     whole,
 )
@@ -573,17 +574,8 @@ class Resolver:
             lid = v.value.id.removeprefix(self.prefix)
             body = self.resources.get(lid)
             rtype = body.get("Type") if isinstance(body, dict) else None
-            return _REF_SHAPES.get((rtype, v.value.attr), "*")
+            return type_shape(str(rtype), v.value.attr) or "*"
         return (shape(v) if v is not None and not v.known else None) or "*"
-
-
-# The form of a reference's value, where it tells what the value is for.
-_REF_SHAPES = {
-    ("AWS::SecretsManager::Secret", ""): "arn:aws:secretsmanager:*",
-    ("AWS::SecretsManager::Secret", "Id"): "arn:aws:secretsmanager:*",
-    ("AWS::ECR::Repository", "RepositoryUri"): "*.dkr.ecr.*.amazonaws.com/*",
-    ("AWS::ECR::Repository", "Arn"): "arn:aws:ecr:*",
-}
 
 
 def _scalar(v: V | None) -> str | None:
