@@ -13,6 +13,7 @@ caller.
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 from collections.abc import Callable, Iterator
@@ -129,6 +130,7 @@ def _imports(node: Any, depth: int = 0) -> Iterator[Any]:
             todo.extend(n)
 
 
+@functools.lru_cache(maxsize=1 << 16)  # pure: each (export, import) pair is asked often
 def compatible(a: str, b: str) -> bool:
     """Whether two names, with `*` for unknown parts (each at least one character),
     may be the same name. A name that is all unknown pairs with nothing: it would pair
@@ -149,6 +151,7 @@ def compatible(a: str, b: str) -> bool:
     return heads and tails
 
 
+@functools.lru_cache(maxsize=1 << 12)
 def _pattern(shape_: str) -> re.Pattern:
     return re.compile(".+".join(re.escape(p) for p in shape_.split("*")), re.DOTALL)
 
