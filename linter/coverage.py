@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from linter import model as m
-from linter.addresses import UNKNOWN
+from linter.addresses import NO, UNKNOWN
 from linter.network import _NACL_TYPES, _SG_RULE_TYPES, endpoint_service
 from linter.reach import ECR_IMAGE, Reach
 from linter.rulekit import Context, Placement
@@ -114,6 +114,10 @@ def _blinds(ctx: Context, p: Placement) -> Iterator[Blind]:
                 if b
                 else Blind(f"the way out of {sr.subnet.id}", sr.subnet.loc)
             )
+        if sr.egress.answer == NO and net.vpc_of(sr.subnet) is None:
+            # No way out, and which endpoints could serve the tasks is not known.
+            why = tpl.why_unknown(sr.subnet.vpc, f"the VPC of {sr.subnet.id}")
+            yield Blind(why or f"the VPC of {sr.subnet.id}", _at(sr.subnet.vpc, sr.subnet.loc))
         entries, *_ = net.nacl(sr.subnet)
         if entries is None:
             yield Blind(_nacl_why(tpl, sr.subnet), sr.subnet.loc)

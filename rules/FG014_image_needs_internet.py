@@ -123,8 +123,8 @@ def check(ctx: Context) -> Iterator[Finding]:
             continue  # on EC2 the container instance pulls the image
         r = ctx.reach(p)
         need = next((n for n in r.needs if n.service == reach.INTERNET), None)
-        if need is None or r.vpc is None:
-            continue
+        if need is None:
+            continue  # (the VPC may be unknown: no endpoint serves these registries anyway)
         image, image_assumed = _image(p, need)
         if _private_ecr_like(image):
             continue

@@ -512,3 +512,27 @@ def test_conditions_that_name_each_other_twice_are_judged_once(tmp_path) -> None
     (tmp_path / "t.yaml").write_text(src)
     result = run([str(tmp_path)], RULES)
     assert not result.internal_errors and result.findings == []
+
+
+def test_a_named_parent_reads_its_local_children_even_where_discovery_does_not(
+    tmp_path, monkeypatch
+) -> None:
+    """cfn-modules keeps nested templates under node_modules, which discovery skips; a
+    child that exports nothing is no pairing candidate, but its parent names it."""
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "node_modules" / "vpc").mkdir(parents=True)
+    child = NETWORK.replace("EXPORT", "x").split("Outputs:")[0]
+    child += "Outputs:\n  Subnet:\n    Value: !Ref PrivateSubnet\n"
+    (tmp_path / "node_modules" / "vpc" / "module.yml").write_text(child)
+    parent = PARENT.replace('"@URL@"', "./node_modules/vpc/module.yml").replace(
+        "./service.yaml", "./service.yml"
+    )
+    (tmp_path / "main.yml").write_text(parent)
+    src = service("!Ref Subnets", "Parameters:\n  Subnets: {Type: String}\n")
+    (tmp_path / "service.yml").write_text(
+        src.replace("Subnets: [!Ref Subnets]", "Subnets: [!Ref Subnets]")
+    )
+    monkeypatch.chdir(tmp_path)
+    for named in (["main.yml"], ["."]):
+        result = run(named, RULES)
+        assert [(f.rule, f.loc.file) for f in result.findings] == [("FG010", "service.yml")]

@@ -213,6 +213,17 @@ def pair(
     if any(u.only is not None for u in cfn):  # named files (pre-commit): their partners
         cfn += [Unit(m.CFN, p, frozenset()) for p in _repository_templates(cfn, files, filt)]
     scans = [s for u in cfn if (s := _scan(u.path, files, cache, given)) is not None]
+    # A local TemplateURL may name a file discovery skipped (`./node_modules/...`, as
+    # cfn-modules lays stacks out): it is read as what `aws cloudformation package`
+    # would upload, through `files` (never outside the repository).
+    named = frozenset() if any(u.only is not None for u in cfn) else None
+    todo = list(scans)
+    while todo and len(cfn) < 10 * MAX_STACKS:
+        for local in _local_children(todo.pop(), {u.path for u in cfn}, files):
+            cfn.append(Unit(m.CFN, local, named))
+            if (s := _scan(local, files, cache, given)) is not None:
+                scans.append(s)
+                todo.append(s)
     SCANS.update((s.path, s) for s in scans)
     if not scans:
         return units
@@ -260,10 +271,30 @@ def pair(
     return sorted(out, key=lambda u: (u.path, u.kind))
 
 
+def _local_children(scan: Scan, known: set[str], files: Files) -> list[str]:
+    """Templates a scan's local TemplateURLs name that the run does not hold yet."""
+    from linter.discover import kind_of
+
+    out = []
+    for url in scan.nested.values():
+        if "://" in url or "*" in url:
+            continue
+        local = os.path.normpath(os.path.join(os.path.dirname(scan.path), url))
+        if local in known or local in out:
+            continue
+        try:
+            text = files.read_bytes(local, keep=False).decode("utf-8", errors="replace")
+        except (OSError, Refused):
+            continue
+        if kind_of(text) == m.CFN:
+            out.append(local)
+    return out
+
+
 def _repository_templates(named: list[Unit], files: Files, filt: PathFilter | None) -> list[str]:
-    """The repository's other CloudFormation templates that export, import or nest (what
-    a named template may pair with), named as the named ones are (relative or not), and
-    walked as discovery walks (the configuration's exclude applies)."""
+    """The repository's other CloudFormation templates (what a named template may pair
+    with, or nest), named as the named ones are (relative or not), and walked as
+    discovery walks (the configuration's exclude applies)."""
     from linter.discover import DATA_SUFFIXES, kind_of, walk
 
     relative = not any(os.path.isabs(u.path) for u in named)
@@ -280,7 +311,7 @@ def _repository_templates(named: list[Unit], files: Files, filt: PathFilter | No
                 text = files.read_bytes(path, keep=False).decode("utf-8", errors="replace")
             except (OSError, Refused):
                 continue
-            if _CANDIDATE.search(text) and kind_of(text) == m.CFN:
+            if kind_of(text) == m.CFN:
                 found.append(path)
     return found
 
