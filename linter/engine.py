@@ -210,14 +210,14 @@ def _construct(f: Finding, tpl: m.Template) -> Finding:
 def _variants(
     unit: Unit, loaded: Loaded, rules: dict, result: Result, ran: set[str]
 ) -> list[Finding] | None:
-    """Undecided conditions: every variant checked (each within a unit's budget) and
+    """Undecided conditions: every variant checked (together within a unit's budget) and
     the findings merged; None when one ran out, and the unit is judged as written:
     merging what a variant did not finish would read as "the fault is absent"."""
     from linter.sources.cfn_conditions import merge
 
     runs, covered, spent = [], [], []
+    mine = Budget.for_kind(unit.kind)  # all variants together: as much as the unit
     for variant, one in loaded.variants:
-        mine = Budget.for_kind(unit.kind)
         found, ctx = _check(unit, one, rules, mine, result, spent, ran)
         if spent:
             return None

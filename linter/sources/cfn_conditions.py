@@ -124,14 +124,13 @@ def build_variants(
     given: dict[str, str],
     build: Callable[[dict[str, str], frozenset[str], Budget], T],
 ) -> list[tuple[Variant, T]]:
-    """One template per variant, each within a budget of its own: a variant that needs
-    more than a unit may spend leaves the unit judged as written (conditions unknown)."""
+    """One template per variant. All of them share one budget the size of a unit's, apart
+    from the unit's own: variants that need more leave the unit judged as written
+    (conditions unknown), and judging them costs at most what the unit itself may."""
+    work = Budget.for_kind("cloudformation")
     try:
-        found = variants(trees, given, Budget.for_kind("cloudformation"))
-        return [
-            (v, build({**given, **dict(v.values)}, v.others, Budget.for_kind("cloudformation")))
-            for v in found
-        ]
+        found = variants(trees, given, work)
+        return [(v, build({**given, **dict(v.values)}, v.others, work)) for v in found]
     except TooComplex:
         return []
 
