@@ -311,14 +311,17 @@ class Network:
             return DefaultRoute(UNKNOWN, (), blind=steps[0] if steps else None)
         if rt is None:  # CFN main table: only the local route
             return DefaultRoute(NONE, steps, assumed)
-        assumed += self.exported(rt) + self.dropped(m.dropped_key("AWS::EC2::Route", rt.id))
+        left_out = self.dropped(m.dropped_key("AWS::EC2::Route", rt.id))
+        assumed += self.exported(rt) + left_out
         blind = self._routes_blind(rt)
         if blind is not None:
             return DefaultRoute(UNKNOWN, steps, route_table=rt, blind=blind)
         routes = self.routes_by_table.get(rt.id, [])
         default = [r for r in routes if _is_cidr(r.destination, "0.0.0.0/0")]
         if not default:
-            step = Step(f"route table {rt.id} has no 0.0.0.0/0 route", rt.loc)
+            # Say so when a route of the table was left out by a condition's default.
+            why = f" (a route of it is left out: {', '.join(left_out)})" if left_out else ""
+            step = Step(f"route table {rt.id} has no 0.0.0.0/0 route{why}", rt.loc)
             return DefaultRoute(NONE, (*steps, step), assumed, route_table=rt)
         if len(default) > 1:
             why = Step(f"route table {rt.id} has {len(default)} routes to 0.0.0.0/0", rt.loc)

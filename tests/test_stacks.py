@@ -222,6 +222,9 @@ def test_a_resource_whose_condition_is_false_is_not_created(tmp_path) -> None:
     (f,) = run([str(tmp_path)], RULES).findings
     assert (f.rule, f.severity) == ("FG010", "warning")  # the route is left out by a default
     assert "parameter Nat default" in f.message
+    assert "route table PrivateRouteTable has no 0.0.0.0/0 route (a route of it is left out: " in (
+        "\n".join(s.message for s in f.path)
+    )
     settings = Settings(given=Given(parameters=(("Nat", "yes"),)))
     assert run([str(tmp_path)], RULES, settings).findings == []  # a route to a NAT elsewhere
 
