@@ -1,0 +1,155 @@
+"""The static IAM evaluator (linter.policy): three-valued, explicit deny wins, and every
+decision names the statement that makes it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from linter.addresses import NO, UNKNOWN, YES
+from linter.policy import RESOURCE, Request, evaluate
+from linter.values import Loc, V, unknown
+
+
+def doc(statements: list[Any]) -> V:
+    """A policy document as a reader would give it: statement k sits on line k + 1."""
+
+    def value(x: Any, line: int) -> V:
+        if isinstance(x, V):
+            return x
+        if isinstance(x, dict):
+            return V({k: value(v, line) for k, v in x.items()}, Loc("p.json", line))
+        if isinstance(x, list):
+            return V([value(v, line) for v in x], Loc("p.json", line))
+        return V(x, Loc("p.json", line))
+
+    items = [value(st, k + 1) for k, st in enumerate(statements)]
+    return V(
+        {"Version": V("2012-10-17", Loc("p.json")), "Statement": V(items, Loc("p.json"))},
+        Loc("p.json"),
+    )
+
+
+ECR_AUTH = Request("ecr:GetAuthorizationToken", "*")
+SECRET = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:db-AbCdEf"
+
+
+def answer(docs, req, kind="identity") -> tuple[str, int | None]:
+    d = evaluate(docs, req, kind)
+    return d.answer, d.loc.line if d.loc else None
+
+
+def test_an_allow_that_matches_decides_and_names_its_statement() -> None:
+    policy = doc(
+        [
+            {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"},
+            {"Effect": "Allow", "Action": ["ECR:Get*", "ecr:BatchGetImage"], "Resource": "*"},
+        ]
+    )
+    assert answer([policy], ECR_AUTH) == (YES, 2)  # actions match case-insensitively
+
+
+def test_nothing_allows_is_an_implicit_deny() -> None:
+    policy = doc([{"Effect": "Allow", "Action": "logs:PutLogEvents", "Resource": "*"}])
+    assert answer([policy], ECR_AUTH) == (NO, None)
+
+
+def test_an_explicit_deny_wins_over_an_allow() -> None:
+    policy = doc(
+        [
+            {"Effect": "Allow", "Action": "*", "Resource": "*"},
+            {"Effect": "Deny", "Action": "secretsmanager:*", "Resource": "*"},
+        ]
+    )
+    assert answer([policy], Request("secretsmanager:GetSecretValue", SECRET)) == (NO, 2)
+
+
+def test_resources_match_by_wildcards_and_not_resource_inverts() -> None:
+    scoped = doc(
+        [
+            {
+                "Effect": "Allow",
+                "Action": "secretsmanager:GetSecretValue",
+                "Resource": "arn:aws:secretsmanager:eu-west-1:123456789012:secret:db-??????",
+            }
+        ]
+    )
+    assert answer([scoped], Request("secretsmanager:GetSecretValue", SECRET))[0] == YES
+    other = Request("secretsmanager:GetSecretValue", SECRET.replace("db-", "api-"))
+    assert answer([scoped], other)[0] == NO
+    inverted = doc([{"Effect": "Allow", "Action": "secretsmanager:*", "NotResource": SECRET}])
+    assert answer([inverted], Request("secretsmanager:GetSecretValue", SECRET))[0] == NO
+    not_action = doc([{"Effect": "Allow", "NotAction": "iam:*", "Resource": "*"}])
+    assert answer([not_action], ECR_AUTH)[0] == YES
+
+
+def test_conditions_unknown_arns_and_unreadable_documents_leave_it_open() -> None:
+    conditional = doc(
+        [
+            {
+                "Effect": "Allow",
+                "Action": "ecr:*",
+                "Resource": "*",
+                "Condition": {"StringEquals": {"aws:SourceVpce": "vpce-1"}},
+            }
+        ]
+    )
+    assert answer([conditional], ECR_AUTH) == (UNKNOWN, 1)
+    scoped = doc([{"Effect": "Allow", "Action": "secretsmanager:*", "Resource": SECRET}])
+    assert answer([scoped], Request("secretsmanager:GetSecretValue", None))[0] == UNKNOWN
+    everything = doc([{"Effect": "Allow", "Action": "*", "Resource": "*"}])
+    assert answer([everything], Request("secretsmanager:GetSecretValue", None))[0] == YES
+    opaque = unknown("parameter PolicyJson, which has no default", Loc("t.yaml", 9))
+    assert answer([everything, opaque], ECR_AUTH)[0] == UNKNOWN  # it may deny
+    assert answer([opaque], ECR_AUTH)[0] == UNKNOWN  # or allow
+    deny = doc([{"Effect": "Deny", "Action": "ecr:*", "Resource": "*"}])
+    assert answer([deny, opaque], ECR_AUTH) == (NO, 1)  # an explicit deny stands
+    open_action = doc(
+        [{"Effect": "Allow", "Action": unknown("a parameter", Loc("t")), "Resource": "*"}]
+    )
+    assert answer([open_action], ECR_AUTH)[0] == UNKNOWN
+
+
+def test_a_conditional_deny_leaves_an_allow_open() -> None:
+    policy = doc(
+        [
+            {"Effect": "Allow", "Action": "ecr:*", "Resource": "*"},
+            {
+                "Effect": "Deny",
+                "Action": "*",
+                "Resource": "*",
+                "Condition": {"StringNotEquals": {"aws:SourceVpc": "vpc-1"}},
+            },
+        ]
+    )
+    assert answer([policy], ECR_AUTH) == (UNKNOWN, 2)
+
+
+def test_endpoint_policies_match_the_principal() -> None:
+    layer = "arn:aws:s3:::prod-eu-west-1-starport-layer-bucket/sha256:ab"
+    anyone = doc(
+        [
+            {
+                "Effect": "Allow",
+                "Principal": "*",
+                "Action": "s3:GetObject",
+                "Resource": "arn:aws:s3:::prod-*-starport-layer-bucket/*",
+            }
+        ]
+    )
+    assert answer([anyone], Request("s3:GetObject", layer), RESOURCE) == (YES, 1)
+    ours = doc(
+        [
+            {
+                "Effect": "Allow",
+                "Principal": {"AWS": "arn:aws:iam::123456789012:role/app"},
+                "Action": "s3:GetObject",
+                "Resource": "arn:aws:s3:::my-*/*",
+            }
+        ]
+    )
+    role = "arn:aws:iam::123456789012:role/app"
+    assert answer([ours], Request("s3:GetObject", layer, role), RESOURCE) == (NO, None)
+    assert answer([ours], Request("s3:GetObject", "arn:aws:s3:::my-b/k", role), RESOURCE)[0] == YES
+    assert (
+        answer([ours], Request("s3:GetObject", "arn:aws:s3:::my-b/k", None), RESOURCE)[0] == UNKNOWN
+    )
