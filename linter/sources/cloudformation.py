@@ -10,7 +10,7 @@ from __future__ import annotations
 import bisect
 import dataclasses
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from typing import Any, Protocol
 
 from linter import model as m
@@ -24,6 +24,7 @@ from linter.values import (
     Ref,
     Unknown,
     V,
+    rebuild,
     ref_id,
     ref_ids,
     same,
@@ -349,7 +350,7 @@ class Resolver:
         cond = self.condition(str(arg[0]), loc) if isinstance(arg[0], str) else None
         if cond is not None and cond.known and isinstance(cond.value, bool):
             chosen = self.value(arg[1] if cond.value else arg[2], loc)
-            return _assume(chosen, cond.assumed) if chosen is not None else None
+            return assume(chosen, cond.assumed) if chosen is not None else None
         a, b = self.value(arg[1], loc), self.value(arg[2], loc)
         # Both branches alike: the condition does not matter.
         if a is not None and b is not None and same(a, b):
@@ -586,16 +587,11 @@ def _scalar(v: V | None) -> str | None:
     return ("true" if x else "false") if isinstance(x, bool) else str(x)
 
 
-def _assume(v: V, assumed: tuple[str, ...]) -> V:
+def assume(v: V, assumed: tuple[str, ...]) -> V:
     """The same value, resting on more assumptions (at every level, where rules read)."""
     if not assumed:
         return v
-    inner = v.value
-    if isinstance(inner, list):
-        inner = [_assume(x, assumed) for x in inner]
-    elif isinstance(inner, dict):
-        inner = {k: _assume(x, assumed) for k, x in inner.items()}
-    return V(inner, v.loc, tuple(dict.fromkeys(v.assumed + assumed)))
+    return rebuild(v, lambda n: V(n.value, n.loc, tuple(dict.fromkeys(n.assumed + assumed))))
 
 
 def _index(v: V | None) -> int | None:
@@ -613,15 +609,15 @@ def _first(arg: Any) -> str:
 def relocate(v: V, loc: Loc, assumed: tuple[str, ...]) -> V:
     """A value taken from elsewhere (a parameter, another stack), located where it is
     used, resting on more assumptions."""
-    inner = v.value
-    if isinstance(inner, list):
-        inner = [relocate(x, loc, assumed) for x in inner]
-    elif isinstance(inner, dict):
-        inner = {k: relocate(x, loc, assumed) for k, x in inner.items()}
-    elif isinstance(inner, Joined):
-        parts = tuple(relocate(x, loc, assumed) for x in inner.parts)
-        inner = dataclasses.replace(inner, parts=parts)
-    return V(inner, loc, tuple(dict.fromkeys(assumed + v.assumed)))
+
+    def move(n: V) -> V:
+        inner = n.value
+        if isinstance(inner, Joined):  # the references inside move too
+            parts = tuple(relocate(x, loc, assumed) for x in inner.parts)
+            inner = dataclasses.replace(inner, parts=parts)
+        return V(inner, loc, tuple(dict.fromkeys(assumed + n.assumed)))
+
+    return rebuild(v, move)
 
 
 # A resource left out by a condition that is false only by a default: its absence is
@@ -806,7 +802,11 @@ def _with_attributes(res: m.Resource, body: dict, holds: V, prefix: str) -> m.Re
 
 
 def collect_exports(
-    tpl: m.Template, rs: Resolver, tree: dict, outputs: bool = True, read: set[str] = frozenset()
+    tpl: m.Template,
+    rs: Resolver,
+    tree: dict,
+    outputs: bool = True,
+    read: Collection[str] = frozenset(),
 ) -> None:
     """Resources another stack may extend: those in Outputs (exported, or read by a
     parent we have not seen through a nested stack's outputs) and those passed to nested

@@ -30,6 +30,7 @@ from linter.sources.cfn_conditions import build_variants
 from linter.sources.cloudformation import (
     Resolver,
     add_resources,
+    assume,
     collect_exports,
     collect_suppressions,
     given_facts,
@@ -115,7 +116,7 @@ def _offers(path: str, tree: dict, given: dict[str, str]) -> Scan:
     return out
 
 
-def _imports(node: Any, depth: int = 0) -> Iterator[Any]:
+def _imports(node: Any) -> Iterator[Any]:
     """The name nodes of every `Fn::ImportValue` in a tree (bounded: decoding did)."""
     todo = [node]
     while todo:
@@ -371,8 +372,8 @@ class Stack:
     tree: dict
     rs: Resolver
     parent: Stack | None = None
-    lid: str = ""  # its AWS::CloudFormation::Stack in the parent
-    children: dict[str, Stack] = field(default_factory=dict)  # by that logical id
+    # its nested stacks, by the logical id of their AWS::CloudFormation::Stack here
+    children: dict[str, Stack] = field(default_factory=dict)
     assumed: tuple[str, ...] = ()  # that its TemplateURL names this template
 
 
@@ -410,9 +411,8 @@ class Stacks:
         rs = Resolver(path, tree, self.budget, prefix, given, self)
         rs.nested = parent is not None
         if parent is not None:
-            key = next((k for k in parent.rs.resources if k == lid), lid)  # its marks
-            self.calls[prefix] = mark(key, parent.path)
-        stack = Stack(path, tree, rs, parent, lid, assumed=assumed)
+            self.calls[prefix] = _declared(parent.rs, lid)
+        stack = Stack(path, tree, rs, parent, assumed=assumed)
         self.stacks.append(stack)
         if parent is not None:
             parent.children[lid] = stack
@@ -471,9 +471,14 @@ class Stacks:
 def _thunk(rs: Resolver, node: Any, loc: Loc, assumed: tuple[str, ...]) -> Callable[[], V | None]:
     def passed() -> V | None:
         v = rs.value(node, loc)
-        return relocate(v, v.loc, assumed) if v is not None else None
+        return assume(v, assumed) if v is not None else None
 
     return passed
+
+
+def _declared(rs: Resolver, lid: str) -> Loc:
+    """Where a template declares a resource: its key, which keeps the decoder's marks."""
+    return mark(next((k for k in rs.resources if k == lid), lid), rs.path)
 
 
 def load(
@@ -522,7 +527,7 @@ def _assemble(
         scan = next((s for s in scans if s.path == stack.path), None)
         depth = stack.rs.prefix.count("/")
         for lid, (child, why) in scan.children.items() if scan else ():
-            loc = mark(next((k for k in stack.rs.resources if k == lid), lid), stack.path)
+            loc = _declared(stack.rs, lid)
             if child not in trees:
                 continue
             if depth >= MAX_NESTING:
