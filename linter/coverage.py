@@ -13,12 +13,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from linter import grants
 from linter import model as m
 from linter.addresses import NO, UNKNOWN
 from linter.network import _NACL_TYPES, _SG_RULE_TYPES, endpoint_service
 from linter.reach import ECR_IMAGE, Reach
 from linter.rulekit import Context, Placement
-from linter.values import Loc, V, is_unknown, ref_id, shape, text
+from linter.values import Loc, V, is_unknown, ref_id, shape, text, unset
 
 _KINDS = {
     "AWS::ECS::Service": "service",
@@ -87,6 +88,7 @@ def _blinds(ctx: Context, p: Placement) -> Iterator[Blind]:
             if c.image is not None and open_ and not ECR_IMAGE.match(image or ""):
                 why = c.image.value.reason if is_unknown(c.image) else "not known"
                 yield Blind(f"the image of container {text(c.name)}: {why}", c.image.loc)
+    yield from _roles(ctx, p)
     if p.launch is None:
         yield _launch(ctx, p)
     if td is not None and p.mode is None:
@@ -135,6 +137,30 @@ def _blinds(ctx: Context, p: Placement) -> Iterator[Blind]:
             yield Blind(why, reach.vpc.loc)
 
 
+def _roles(ctx: Context, p: Placement) -> Iterator[Blind]:
+    """A role the tasks' calls need that is not in scope, or whose policies are not all
+    known: its permissions are not checked (a role left out is FG001's or FG080's)."""
+    td = p.td
+    if td is None or not td.containers:
+        return
+    calls = grants.calls(ctx.tpl, td, p.launch == "FARGATE", [p.svc])
+    for kind in dict.fromkeys(c.role for c in calls if c.identity):
+        v = getattr(td, grants.ROLE_FIELD[kind])
+        if v is None or (v.known and text(v) == ""):
+            continue
+        role = ctx.roles.role(v)
+        if role is None:
+            why = ctx.tpl.why_unknown(v, f"the {kind} role") or f"the {kind} role"
+            yield Blind(f"{why} (its permissions are not checked)", v.loc)
+            continue
+        perms = ctx.roles.permissions(role)
+        for src in perms.sources:
+            if src.document is None or not src.document.known:
+                yield Blind(f"the policies of {role.id}: {src.label} is not known", src.loc)
+        if perms.open:
+            yield Blind(f"the policies of {role.id}: {perms.open[0]}", role.loc)
+
+
 def _handed(ctx: Context, p: Placement, reach: Reach) -> Iterator[Blind]:
     """A module that was not read but was handed the tasks' VPC, subnets, route tables
     or security groups may add the route, endpoint or rule a verdict turns on."""
@@ -155,7 +181,7 @@ def _handed(ctx: Context, p: Placement, reach: Reach) -> Iterator[Blind]:
 
 def _launch(ctx: Context, p: Placement) -> Blind:
     tpl, svc = ctx.tpl, p.svc
-    if svc.launch_type is not None:
+    if not unset(svc.launch_type):
         return Blind(tpl.why_unknown(svc.launch_type, "the launch type"), svc.launch_type.loc)
     if svc.strategy is not None:
         return Blind("the capacity provider strategy is not known", svc.strategy.loc)

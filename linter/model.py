@@ -101,6 +101,7 @@ class VpcEndpoint(Resource):
     security_groups: V | None = None
     route_tables: V | None = None
     private_dns: V | None = None
+    policy: V | None = None  # the endpoint policy; none: full access
 
 
 @dataclass(frozen=True)
@@ -111,6 +112,7 @@ class EndpointAssociation(Resource):
     route_table: V | None = None
     subnet: V | None = None
     security_group: V | None = None
+    policy: V | None = None  # aws_vpc_endpoint_policy: replaces the endpoint's policy
 
 
 @dataclass(frozen=True)
@@ -192,10 +194,25 @@ class StandaloneSgRule(Resource):
 
 
 @dataclass(frozen=True)
+class ExecLogging:
+    """Where a cluster's ECS Exec sessions are logged (ExecuteCommandConfiguration)."""
+
+    loc: Loc  # the ExecuteCommandConfiguration block
+    logging: V | None = None  # NONE / DEFAULT (the default) / OVERRIDE
+    configuration: V | None = None  # LogConfiguration / log_configuration, for its place
+    log_group: V | None = None
+    log_encrypted: V | None = None
+    bucket: V | None = None
+    bucket_encrypted: V | None = None
+    prefix: V | None = None
+
+
+@dataclass(frozen=True)
 class Cluster(Resource):
     default_strategy: V | None = None  # list of {capacity_provider: ...}
     capacity_providers: V | None = None
     exec_kms_key: V | None = None  # ExecuteCommandConfiguration.KmsKeyId
+    exec_logging: ExecLogging | None = None  # ExecuteCommandConfiguration's logging
 
 
 @dataclass(frozen=True)
@@ -226,7 +243,10 @@ class Container:
     readonly_root: V | None = None
     network_mode: V | None = None  # misplaced key, ignored by ECS
     log_driver: V | None = None
+    log_options: V | None = None  # logConfiguration.options (awslogs-group, ...)
+    environment: V | None = None  # the environment list (static credentials, FG002)
     secrets: tuple[V, ...] = ()  # valueFrom of secrets and secretOptions
+    secret_names: tuple[V, ...] = ()  # the environment variables `secrets` set
     credentials: V | None = None  # repositoryCredentials.credentialsParameter
     environment_files: tuple[V, ...] = ()  # S3 object ARNs
 
@@ -239,6 +259,9 @@ class TaskDefinition(Resource):
     containers: tuple[Container, ...] | None = ()
     containers_loc: Loc | None = None
     containers_why: str = ""  # why they are unknown, for the coverage report
+    os_family: V | None = None  # RuntimePlatform.OperatingSystemFamily (default LINUX)
+    task_role: V | None = None  # TaskRoleArn: what the application and ECS Exec use
+    execution_role: V | None = None  # ExecutionRoleArn: what the agent pulls and logs with
 
 
 @dataclass(frozen=True)
@@ -262,10 +285,62 @@ class Service(Resource):
     security_groups: V | None = None
     assign_public_ip: V | None = None
     load_balancers: tuple[LoadBalancerBinding, ...] = ()
+    load_balancers_known: bool = True  # False: a dynamic block or list we cannot read
     exec_enabled: V | None = None
     service_registries: V | None = None
     platform_version: V | None = None  # omitted / LATEST: 1.4.0 or later on Linux
+    role: V | None = None  # the service's IAM role (Role / iam_role), for classic LBs
     condition: str = ""  # CFN Condition: the launcher exists only when it holds
+
+
+@dataclass(frozen=True)
+class Role(Resource):
+    """An IAM role with the policies written on it (policies attached from elsewhere
+    are `Policy` and `PolicyAttachment` resources naming it)."""
+
+    name: V | None = None  # RoleName / name: what a policy naming the role by text says
+    trust: V | None = None  # AssumeRolePolicyDocument / assume_role_policy
+    inline: tuple[V, ...] = ()  # inline policy documents
+    inline_known: bool = True  # False when the inline policies are themselves unknown
+    managed: V | None = None  # ManagedPolicyArns / managed_policy_arns
+    boundary: V | None = None  # PermissionsBoundary: a managed policy ARN
+
+
+@dataclass(frozen=True)
+class Policy(Resource):
+    """A policy document: inline on roles (AWS::IAM::Policy, aws_iam_role_policy) or a
+    customer managed policy (AWS::IAM::ManagedPolicy, aws_iam_policy) attached by ARN."""
+
+    document: V | None = None
+    roles: V | None = None  # the roles it is written on or attached to, when it says
+    managed: bool = False
+
+
+@dataclass(frozen=True)
+class PolicyAttachment(Resource):
+    """A managed policy attached to roles by a resource of its own (Terraform)."""
+
+    roles: V | None = None
+    policies: V | None = None  # policy ARNs: a `Policy` reference or a literal ARN
+
+
+@dataclass(frozen=True)
+class KmsKey(Resource):
+    policy: V | None = None  # KeyPolicy / policy (aws_kms_key_policy replaces it)
+
+
+@dataclass(frozen=True)
+class KeyPolicy(Resource):
+    """aws_kms_key_policy: folded into its key by the reader."""
+
+    key: V | None = None
+    policy: V | None = None
+
+
+@dataclass(frozen=True)
+class LogGroup(Resource):
+    name: V | None = None  # LogGroupName / name; none: generated
+    kms_key: V | None = None
 
 
 R = TypeVar("R", bound=Resource)

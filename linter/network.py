@@ -20,7 +20,7 @@ from linter.addresses import NO, UNKNOWN, YES, Peer
 from linter.budget import spend
 from linter.findings import Step
 from linter.secgroups import SgVerdict, admits
-from linter.values import V, assumptions, is_unknown, ref_id, shape, text, truth
+from linter.values import V, assumptions, is_unknown, ref_id, shape, text, truth, unset
 
 __all__ = ["NO", "UNKNOWN", "YES", "Network", "Peer"]
 
@@ -183,7 +183,7 @@ class Network:
 
     def launch_type(self, svc: m.Service) -> tuple[str | None, tuple[str, ...]]:
         """FARGATE, EC2 or None (unknown), with the assumptions behind it."""
-        if svc.launch_type is not None:
+        if not unset(svc.launch_type):
             lt = text(svc.launch_type)
             return (lt.upper() if lt else None), svc.launch_type.assumed
         if svc.strategy is not None:

@@ -23,7 +23,7 @@ from linter.addresses import NO, UNKNOWN, YES, Peer
 from linter.budget import spend
 from linter.findings import Step
 from linter.network import ENDPOINT_TYPES, Fact, Network, is_interface
-from linter.values import Loc, V, ref_id, shape, text, truth
+from linter.values import Loc, V, ref_id, shape, text, truth, unset
 
 # The domain may be written `${AWS::URLSuffix}` (the CDK does), hence `*` for it too.
 ECR_IMAGE = re.compile(r"^(\d{12}|\*)\.dkr\.ecr(-fips)?\.[^./]+\.(amazonaws\.com(\.cn)?|\*)/")
@@ -134,7 +134,7 @@ def needs(
     if exec_on and (launch == "FARGATE" or mode == "awsvpc"):
         add("ssmmessages", svc.exec_enabled.loc, "ECS Exec")
         cluster = net.tpl.deref(svc.cluster, m.Cluster)
-        if cluster is not None and cluster.exec_kms_key is not None:
+        if cluster is not None and not unset(cluster.exec_kms_key):
             add("kms", cluster.exec_kms_key.loc, "ECS Exec with a KMS key")
     return list(out.values())
 

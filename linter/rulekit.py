@@ -6,9 +6,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property
 
+from linter import endpoint_policies, grants, reach
 from linter import model as m
-from linter import reach
+from linter.endpoint_policies import Denial
 from linter.findings import Finding, RuleMeta, Step
+from linter.grants import Lack
+from linter.iam import DENIES, Roles, deciding_steps
 from linter.nacl import EPHEMERAL, NaclVerdict, allows_anything, decide
 from linter.network import NO, DefaultRoute, Fact, Network, endpoint_service
 from linter.reach import Reach
@@ -51,6 +54,21 @@ class Context:
     @cached_property
     def _reach(self) -> dict[str, Reach]:
         return {}
+
+    @cached_property
+    def roles(self) -> Roles:
+        return Roles(self.tpl)
+
+    @cached_property
+    def lacks(self) -> list[Lack]:
+        """Calls a task's role in scope certainly does not allow (FG002, FG006,
+        FG082–FG085 read them): computed once per template."""
+        return list(grants.lacks(self.tpl, self.roles, self.placements))
+
+    @cached_property
+    def denials(self) -> list[Denial]:
+        """Calls an endpoint policy on the tasks' way does not let through (FG073, FG074)."""
+        return list(endpoint_policies.denials(self))
 
     @cached_property
     def nacl_blocks(self) -> list[NaclBlock]:
@@ -158,6 +176,97 @@ def finding(
             sev = "warning"
         message = f"{message} (assuming {'; '.join(assumed)})"
     return Finding(meta.id, sev, message, loc, resource, path, fix)
+
+
+def lack_finding(
+    meta: RuleMeta, lacks: list[Lack], consequence: str, fix: str, severity: str | None = None
+) -> Finding:
+    """A role that does not allow what its task needs (one need, possibly several calls):
+    at the task definition's role property, explained down to the statement (or its
+    absence) that decides."""
+    first = lacks[0]
+    call, td, role = first.call, first.td, first.role
+    missing = [(a, v) for lack in lacks for a, v in lack.missing]
+    actions = ", ".join(dict.fromkeys(a for a, _ in missing))
+    implicit = [a for a, v in missing if v.deciding is None]
+    named = getattr(td, grants.ROLE_FIELD[call.role])
+    steps = [
+        Step(f"{call.what} needs {actions} (here)", call.loc),
+        Step(f"task definition {td.id} uses {role.id} as its {call.role} role", named.loc),
+        *(s for _, v in missing for s in v.steps),
+        *deciding_steps(missing),
+    ]
+    if implicit:
+        steps.append(Step(f"no statement of them allows {', '.join(implicit)}", role.loc))
+    if any(v.deciding is not None and v.deciding.how == DENIES for _, v in missing):
+        fix = f"A Deny statement blocks it: narrow or remove it. {fix}"
+    return finding(
+        meta,
+        f"the {call.role} role {role.id} of {td.id} does not allow {actions} for "
+        f"{call.what}: {consequence}",
+        named.loc,
+        td.id,
+        path=tuple(dict.fromkeys(steps)),
+        assumed=tuple(a for _, v in missing for a in v.assumed),
+        severity=severity,
+        fix=fix,
+    )
+
+
+def denial_findings(
+    ctx: Context, meta: RuleMeta, consequences: dict[str, str], fix: str
+) -> Iterator[Finding]:
+    """One finding per (launcher, endpoint) whose policy stops calls of `services`: at
+    the policy, explained from the task's subnet to the deciding statement."""
+    groups: dict[tuple[str, str], list[Denial]] = {}
+    for d in ctx.denials:
+        if d.flow.need.service in consequences:
+            groups.setdefault((d.placement.svc.id, d.endpoint.id), []).append(d)
+    for group in groups.values():
+        d = group[0]
+        p, ep, sr = d.placement, d.endpoint, d.subnet
+        actions = ", ".join(dict.fromkeys(x.action for x in group))
+        who = {x.role.id if x.role else f"the {x.call.role} role" for x in group}
+        needs: dict[tuple[str, Loc], list[str]] = {}
+        decided: dict[tuple[str, Loc], list[str]] = {}
+        for x in group:
+            needs.setdefault((x.call.what, x.call.loc), []).append(x.action)
+            if x.decision.loc is not None:
+                how = ("a Deny statement matches", x.decision.loc)
+            elif x.decision.near is not None:
+                how = ("allows only other resources for", x.decision.near)
+            else:
+                how = ("no statement allows", ep.policy.loc)
+            decided.setdefault(how, []).append(x.action)
+        steps = [
+            Step(f"{p.svc.id} places tasks in subnet {sr.subnet.id}", sr.ref.loc),
+            *d.flow.steps,
+            *(Step(f"{what} needs {', '.join(a)} (here)", loc) for (what, loc), a in needs.items()),
+        ]
+        for (how, loc), acts in decided.items():
+            steps.append(Step(f"the policy of {ep.id}: {how} {', '.join(acts)}", loc))
+        yield finding(
+            meta,
+            f"the policy of endpoint {ep.id} does not let {', '.join(sorted(who))} call "
+            f"{actions} for the tasks of {p.svc.id}: "
+            + consequences[d.flow.need.service].format(what=d.call.what),
+            ep.policy.loc,
+            ep.id,
+            path=tuple(dict.fromkeys(steps)),
+            assumed=p.assumed + sr.egress.assumed,
+            fix=fix,
+        )
+
+
+def lacks_by_need(ctx: Context, rule: str) -> list[list[Lack]]:
+    """The lacks a role rule reports, one group per need (an image needs both the ECR
+    token and the pull actions): those on the wrong role are FG085's."""
+    groups: dict[tuple, list[Lack]] = {}
+    for lack in ctx.lacks:
+        if lack.call.rule == rule and lack.other is None:
+            key = (lack.td.id, lack.call.role, lack.call.what, lack.call.loc)
+            groups.setdefault(key, []).append(lack)
+    return list(groups.values())
 
 
 def endpoint_gaps(

@@ -148,6 +148,12 @@ def text(v: V | None) -> str | None:
     return str(s)
 
 
+def unset(v: V | None) -> bool:
+    """Left out: absent, Terraform's `null`, or an empty string (what a module passes
+    for "none"). An unknown value is not unset."""
+    return v is None or v.value is None or v.value == ""
+
+
 def truth(v: V | None) -> bool | None:
     """A known boolean (also "true"/"false" strings); None when absent or unknown."""
     s = text(v)
@@ -252,6 +258,19 @@ def assumptions(*vs: V | None) -> tuple[str, ...]:
         if v is not None:
             out.extend(a for a in v.assumed if a not in out)
     return tuple(out)
+
+
+def wrap(x: Any, loc: Loc, assumed: tuple[str, ...] = ()) -> V:
+    """Plain data as values at one location; every level rests on `assumed`."""
+    if isinstance(x, V):
+        return x
+    if isinstance(x, list):
+        return V([wrap(i, loc, assumed) for i in x], loc, assumed)
+    if isinstance(x, dict):
+        return V({str(k): wrap(i, loc, assumed) for k, i in x.items()}, loc, assumed)
+    if isinstance(x, Unknown):
+        return V(x, loc)
+    return V(x, loc, assumed)
 
 
 def rebuild(v: V, node: Callable[[V], V]) -> V:

@@ -19,6 +19,7 @@ from linter.files import Files
 from linter.sources import Loaded, ParseProblem, read_tree
 from linter.sources.common import attach_standalone_rules, bracket_depth
 from linter.sources.containers import containers, unknown_why
+from linter.sources.json_text import decode_json_string
 from linter.values import (
     Loc,
     Ref,
@@ -644,6 +645,9 @@ _DROPPED_TYPES = {
     "AWS::EC2::NetworkAclEntry",
     "AWS::EC2::SubnetNetworkAclAssociation",
     "AWS::ECS::ClusterCapacityProviderAssociations",
+    "AWS::IAM::Policy",
+    "AWS::IAM::ManagedPolicy",
+    "AWS::IAM::RolePolicy",
 }
 
 
@@ -939,6 +943,7 @@ def _endpoint(lid, loc, t, p):
         security_groups=p.get("SecurityGroupIds"),
         route_tables=p.get("RouteTableIds"),
         private_dns=p.get("PrivateDnsEnabled"),
+        policy=_document(p.get("PolicyDocument")),
     )
 
 
@@ -994,6 +999,21 @@ def _cluster(lid, loc, t, p):
         p.get("DefaultCapacityProviderStrategy"),
         p.get("CapacityProviders"),
         exec_config.get("KmsKeyId") if exec_config else None,
+        _exec_logging(exec_config) if exec_config else None,
+    )
+
+
+def _exec_logging(conf: V) -> m.ExecLogging:
+    logs = conf.get("LogConfiguration")
+    return m.ExecLogging(
+        conf.loc,
+        conf.get("Logging"),
+        logs,
+        logs.get("CloudWatchLogGroupName") if logs else None,
+        logs.get("CloudWatchEncryptionEnabled") if logs else None,
+        logs.get("S3BucketName") if logs else None,
+        logs.get("S3EncryptionEnabled") if logs else None,
+        logs.get("S3KeyPrefix") if logs else None,
     )
 
 
@@ -1034,6 +1054,7 @@ def _launcher(lid, loc, t, p, network, **kw):
         assign_public_ip=awsvpc.get("AssignPublicIp") if awsvpc else None,
         exec_enabled=p.get("EnableExecuteCommand"),
         platform_version=p.get("PlatformVersion"),
+        role=p.get("Role"),
         **kw,
     )
 
@@ -1048,6 +1069,7 @@ def _service(lid, loc, t, p):
         cluster=p.get("Cluster"),
         task_definition=p.get("TaskDefinition"),
         load_balancers=_lb_bindings(p.get("LoadBalancers")),
+        load_balancers_known=p.get("LoadBalancers") is None or p.get("LoadBalancers").known,
         service_registries=p.get("ServiceRegistries"),
     )
 
@@ -1093,7 +1115,51 @@ def _task_definition(lid, loc, t, p):
         containers=containers(defs) if defs is not None else (),
         containers_loc=defs.loc if defs is not None else None,
         containers_why=unknown_why(defs),
+        os_family=p.get("RuntimePlatform", "OperatingSystemFamily"),
+        task_role=p.get("TaskRoleArn"),
+        execution_role=p.get("ExecutionRoleArn"),
     )
+
+
+def _document(v: V | None) -> V | None:
+    """A policy document; CloudFormation also takes one written as a JSON string."""
+    return decode_json_string(v, "policy documents") if v is not None else None
+
+
+def _role(lid, loc, t, p):
+    inline = p.get("Policies")
+    yield m.Role(
+        lid,
+        loc,
+        t,
+        name=p.get("RoleName"),
+        trust=_document(p.get("AssumeRolePolicyDocument")),
+        inline=tuple(_document(x.get("PolicyDocument")) or x for x in inline.items())
+        if inline
+        else (),
+        inline_known=inline is None or isinstance(inline.value, list),
+        managed=p.get("ManagedPolicyArns"),
+        boundary=p.get("PermissionsBoundary"),
+    )
+
+
+def _policy(lid, loc, t, p):
+    yield m.Policy(
+        lid,
+        loc,
+        t,
+        document=_document(p.get("PolicyDocument")),
+        roles=p.get("RoleName") if t == "AWS::IAM::RolePolicy" else p.get("Roles"),
+        managed=t == "AWS::IAM::ManagedPolicy",
+    )
+
+
+def _kms_key(lid, loc, t, p):
+    yield m.KmsKey(lid, loc, t, _document(p.get("KeyPolicy")))
+
+
+def _log_group(lid, loc, t, p):
+    yield m.LogGroup(lid, loc, t, p.get("LogGroupName"), p.get("KmsKeyId"))
 
 
 _BUILDERS = {
@@ -1120,4 +1186,10 @@ _BUILDERS = {
     "AWS::Events::Rule": _events_rule,
     "AWS::Scheduler::Schedule": _schedule,
     "AWS::ECS::TaskDefinition": _task_definition,
+    "AWS::Logs::LogGroup": _log_group,
+    "AWS::KMS::Key": _kms_key,
+    "AWS::IAM::Role": _role,
+    "AWS::IAM::Policy": _policy,
+    "AWS::IAM::ManagedPolicy": _policy,
+    "AWS::IAM::RolePolicy": _policy,
 }

@@ -60,7 +60,14 @@ def containers(defs: V) -> tuple[Container, ...] | None:
                 readonly_root=key(c, "readonlyRootFilesystem"),
                 network_mode=key(c, "networkMode"),
                 log_driver=key(log, "logDriver"),
+                log_options=key(log, "options"),
+                environment=key(c, "environment"),
                 secrets=tuple(x for x in secrets if x is not None),
+                secret_names=tuple(
+                    n
+                    for x in (key(c, "secrets").items() if key(c, "secrets") is not None else ())
+                    if (n := key(x, "name")) is not None
+                ),
                 credentials=key(key(c, "repositoryCredentials"), "credentialsParameter"),
                 environment_files=tuple(
                     f

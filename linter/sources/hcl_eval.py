@@ -39,6 +39,7 @@ from linter.values import (
     same,
     unknown,
     whole,
+    wrap,
 )
 
 _SKIP = {"new_line_or_comment"}
@@ -438,6 +439,11 @@ class Evaluator:
             for c in children(op):
                 if isinstance(c, Tree):
                     rest.extend(self._steps(c, scope))
+            if op.data == "attr_splat":
+                # `a.*.id[0]`: the legacy splat takes only the attributes; what follows
+                # applies to the list it makes (HCL's attribute-only splat).
+                n = next((i for i, (kind, _) in enumerate(rest) if kind != "attr"), len(rest))
+                return [("splat", rest[:n]), *rest[n:]]
             return [("splat", rest)]
         return [("unknown", op.data)]
 
@@ -491,10 +497,12 @@ class Evaluator:
                 return V(v.value, loc, v.assumed)
             if kind == "splat":
                 if v.value is None:
-                    return V([], loc)
+                    v = V([], loc)
+                    continue
                 items = v.value if isinstance(v.value, list) else [v]
                 self.budget.items(len(items))
-                return V([self.apply(x, arg, loc) for x in items], loc, v.assumed)
+                v = V([self.apply(x, arg, loc) for x in items], loc, v.assumed)
+                continue
             before = v
             if kind == "attr":
                 v = _attr(v, arg, loc)
@@ -741,19 +749,6 @@ def _to_str(x: Any) -> str:
     if isinstance(x, float) and x.is_integer():
         return str(int(x))
     return str(x)
-
-
-def wrap(x: Any, loc: Loc, assumed: tuple[str, ...] = ()) -> V:
-    """Plain data as values at one location; every level rests on `assumed`."""
-    if isinstance(x, V):
-        return x
-    if isinstance(x, list):
-        return V([wrap(i, loc, assumed) for i in x], loc, assumed)
-    if isinstance(x, dict):
-        return V({str(k): wrap(i, loc, assumed) for k, i in x.items()}, loc, assumed)
-    if isinstance(x, Unknown):
-        return V(x, loc)
-    return V(x, loc, assumed)
 
 
 _BINOPS: dict[str, Callable[[Any, Any], Any]] = {

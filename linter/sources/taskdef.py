@@ -94,6 +94,9 @@ def from_tree(path: str, tree) -> Loaded:
             containers=containers(defs),
             containers_loc=defs.loc,
             containers_why=unknown_why(defs),
+            os_family=root.get("runtimePlatform", "operatingSystemFamily"),
+            task_role=root.get("taskRoleArn"),
+            execution_role=root.get("executionRoleArn"),
         )
     )
     return Loaded(tpl)

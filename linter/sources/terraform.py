@@ -15,10 +15,11 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from linter import iam
 from linter import model as m
 from linter.budget import Budget
 from linter.files import Files, Refused
-from linter.sources import Given, Loaded, ParseProblem, modules, read_text
+from linter.sources import Given, Loaded, ParseProblem, iam_document, modules, read_text
 from linter.sources.common import attach_standalone_rules, bracket_depth
 from linter.sources.containers import containers, unknown_why
 from linter.sources.hcl_eval import (
@@ -28,8 +29,8 @@ from linter.sources.hcl_eval import (
     Scope,
     children,
     name_of,
-    wrap,
 )
+from linter.sources.json_text import decode_json_string
 from linter.sources.tf_files import tf_files, tfvars_files
 from linter.sources.tf_types import convert, to_number, type_of
 from linter.values import (
@@ -42,8 +43,10 @@ from linter.values import (
     rebuild,
     ref_id,
     ref_ids,
+    text,
     unknown,
     whole,
+    wrap,
 )
 
 MAX_INSTANCES = 1000  # count/for_each larger than this is treated as unknown
@@ -422,6 +425,32 @@ class Unit:
         return V(v.value, b.loc, assumed)
 
 
+def policy_json(unit: Unit, addr: str, inst: V) -> dict[str, V]:
+    """`data "aws_iam_policy_document"`: its `json` as the provider builds it, a tree
+    whose statements keep the lines of their blocks."""
+    doc = iam_document.build(inst, policy_document)
+    return {"json": doc, "minified_json": doc}
+
+
+def _managed_policy(unit: Unit, addr: str, inst: V) -> dict[str, V]:
+    """`data "aws_iam_policy"` looking up an AWS managed policy by ARN or name: its
+    ARN is the configuration's to give; the policy itself is read where it is attached."""
+    given, name = inst.get("arn"), text(inst.get("name"))
+    known = iam.managed_policies()
+    if given is not None and given.value is not None:
+        found = known.get(text(given) or "")
+    else:
+        found = next((p for p in known.values() if p.name == name), None)
+    if found is None:
+        return {}
+    # What it reads is what AWS publishes: not a reference to something planned.
+    inst.value.pop(RESOURCE_KEY, None)
+    return {
+        "arn": V(found.arn, inst.loc, inst.assumed),
+        "policy": wrap(found.document, inst.loc, inst.assumed),
+    }
+
+
 def _rendered(unit: Unit, addr: str, inst: V) -> dict[str, V]:
     """`data "template_file"`: `rendered` is the template with `vars`, as templatefile()
     renders one; what is unknown leaves unknown parts in it."""
@@ -456,6 +485,8 @@ def _endpoint_service(unit: Unit, addr: str, inst: V) -> dict[str, V]:
 _DATA: dict[str, Callable[[Unit, str, V], dict[str, V]]] = {
     "template_file": _rendered,
     "aws_vpc_endpoint_service": _endpoint_service,
+    "aws_iam_policy_document": policy_json,
+    "aws_iam_policy": _managed_policy,
 }
 
 
@@ -859,6 +890,7 @@ def _endpoint(rid, loc, t, p, u):
         security_groups=p.get("security_group_ids"),
         route_tables=p.get("route_table_ids"),
         private_dns=p.get("private_dns_enabled"),
+        policy=policy_document(p.get("policy")),
     )
 
 
@@ -871,6 +903,7 @@ def _endpoint_assoc(rid, loc, t, p, u):
         route_table=p.get("route_table_id"),
         subnet=p.get("subnet_id"),
         security_group=p.get("security_group_id"),
+        policy=policy_document(p.get("policy")) if t == "aws_vpc_endpoint_policy" else None,
     )
 
 
@@ -962,16 +995,33 @@ def _strategy(blocks: list[V]) -> V | None:
 
 
 def _cluster(rid, loc, t, p, u):
-    kms = None
+    kms, logging = None, None
     for conf in _blocks(p, "configuration"):
         for exe in _blocks(conf, "execute_command_configuration"):
             kms = exe.get("kms_key_id")
+            logs = next(iter(_blocks(exe, "log_configuration")), None)
+            logging = m.ExecLogging(
+                exe.loc,
+                exe.get("logging"),
+                logs,
+                *(
+                    logs.get(k) if logs else None
+                    for k in (
+                        "cloud_watch_log_group_name",
+                        "cloud_watch_encryption_enabled",
+                        "s3_bucket_name",
+                        "s3_bucket_encryption_enabled",
+                        "s3_key_prefix",
+                    )
+                ),
+            )
     yield m.Cluster(
         rid,
         loc,
         t,
         _strategy(_blocks(p, "default_capacity_provider_strategy")),
         exec_kms_key=kms,
+        exec_logging=logging,
     )
 
 
@@ -1008,6 +1058,7 @@ def _launcher(rid, loc, t, p, **kw):
         assign_public_ip=net.get("assign_public_ip") if net else None,
         exec_enabled=p.get("enable_execute_command"),
         platform_version=p.get("platform_version"),
+        role=p.get("iam_role"),
         **kw,
     )
 
@@ -1027,6 +1078,7 @@ def _service(rid, loc, t, p, u):
         cluster=p.get("cluster"),
         task_definition=p.get("task_definition"),
         load_balancers=lbs,
+        load_balancers_known=p.get("load_balancer") is None or p.get("load_balancer").known,
         service_registries=p.get("service_registries"),
     )
 
@@ -1055,59 +1107,64 @@ def _task_definition(rid, loc, t, p, u):
         containers=containers(decoded) if decoded is not None else (),
         containers_loc=defs.loc if defs is not None else None,
         containers_why=unknown_why(decoded),
+        os_family=next(
+            (b.get("operating_system_family") for b in _blocks(p, "runtime_platform")), None
+        ),
+        task_role=p.get("task_role_arn"),
+        execution_role=p.get("execution_role_arn"),
     )
 
 
-def decode_json_string(v: V) -> V:
-    """container_definitions as a JSON string (literal, heredoc, file()) becomes a tree;
-    a template only partly known keeps its known parts (`partial_json`).
-
-    Positions inside the string are not tracked: every value points at the attribute.
-    """
-    if isinstance(v.value, Unknown) and v.value.shape:
-        return partial_json(v)
-    if not isinstance(v.value, str):
-        return v
-    try:
-        data = json.loads(v.value)
-    except ValueError:
-        return unknown("container definitions are not valid JSON", v.loc)
-    return wrap(data, v.loc, v.assumed)
+def _kms_key(rid, loc, t, p, u):
+    if t == "aws_kms_key_policy":
+        yield m.KeyPolicy(rid, loc, t, p.get("key_id"), policy_document(p.get("policy")))
+    else:
+        yield m.KmsKey(rid, loc, t, policy_document(p.get("policy")))
 
 
-_HOLE = "\x00*"  # an unknown part of a JSON template, once it is a JSON value
+def _log_group(rid, loc, t, p, u):
+    yield m.LogGroup(rid, loc, t, p.get("name"), p.get("kms_key_id"))
 
 
-def partial_json(v: V) -> V:
-    """JSON rendered from a template with unknown parts (`"cpu": ${var.cpu}`): the
-    shape has `*` for each unknown part; a bare `*` becomes an unknown value, a string
-    holding one an unknown string with that shape (an ECR image pattern survives)."""
-    shape, reason = v.value.shape, v.value.reason
-    text, quoted, escaped = [], False, False
-    for ch in shape:
-        if quoted:
-            escaped = ch == "\\" and not escaped
-            quoted = ch != '"' or escaped
-        elif ch == '"':
-            quoted = True
-        elif ch == "*":
-            ch = json.dumps(_HOLE)
-        text.append(ch)
-    try:
-        data = json.loads("".join(text))
-    except ValueError:
-        return v
-    if not isinstance(data, (list, dict)):
-        return v
+def policy_document(v: V | None) -> V | None:
+    """A policy as the provider takes it: JSON text, `jsonencode(...)` or an
+    `aws_iam_policy_document`'s `json` (already a tree)."""
+    return decode_json_string(v, "policy documents") if v is not None else None
 
-    def hole(n: V) -> V:
-        if n.value == _HOLE:
-            return unknown(reason, n.loc)
-        if isinstance(n.value, str) and "*" in n.value:
-            return V(Unknown(reason, n.value), n.loc)
-        return n
 
-    return rebuild(wrap(data, v.loc, v.assumed), hole)
+def _role(rid, loc, t, p, u):
+    inline = p.get("inline_policy")
+    yield m.Role(
+        rid,
+        loc,
+        t,
+        name=p.get("name"),
+        trust=policy_document(p.get("assume_role_policy")),
+        inline=tuple(
+            policy_document(b.get("policy")) or b for b in (inline.items() if inline else ())
+        ),
+        inline_known=inline is None or inline.known,
+        managed=p.get("managed_policy_arns"),
+        boundary=p.get("permissions_boundary"),
+    )
+
+
+def _role_policy(rid, loc, t, p, u):
+    yield m.Policy(rid, loc, t, policy_document(p.get("policy")), roles=p.get("role"))
+
+
+def _policy(rid, loc, t, p, u):
+    yield m.Policy(rid, loc, t, policy_document(p.get("policy")), managed=True)
+
+
+def _policy_attachment(rid, loc, t, p, u):
+    if t == "aws_iam_role_policy_attachments_exclusive":
+        roles, arns = p.get("role_name"), p.get("policy_arns")
+    else:  # aws_iam_role_policy_attachment (role) and aws_iam_policy_attachment (roles)
+        roles, arns = p.get("role") or p.get("roles"), p.get("policy_arn")
+    if t == "aws_iam_policy_attachment" and roles is None:
+        return  # attaches to users or groups only
+    yield m.PolicyAttachment(rid, loc, t, roles=_flat(roles), policies=_flat(arns))
 
 
 _LAUNCHERS = ("aws_ecs_service", "aws_ecs_task_set", "aws_cloudwatch_event_target")
@@ -1131,6 +1188,7 @@ _BUILDERS = {
     "aws_vpc_endpoint_route_table_association": _endpoint_assoc,
     "aws_vpc_endpoint_subnet_association": _endpoint_assoc,
     "aws_vpc_endpoint_security_group_association": _endpoint_assoc,
+    "aws_vpc_endpoint_policy": _endpoint_assoc,
     "aws_security_group": _sg,
     "aws_default_security_group": _sg,
     "aws_security_group_rule": _sg_rule,
@@ -1143,6 +1201,15 @@ _BUILDERS = {
     "aws_ecs_task_set": _service,
     "aws_cloudwatch_event_target": _event_target,
     "aws_ecs_task_definition": _task_definition,
+    "aws_cloudwatch_log_group": _log_group,
+    "aws_kms_key": _kms_key,
+    "aws_kms_key_policy": _kms_key,
+    "aws_iam_role": _role,
+    "aws_iam_role_policy": _role_policy,
+    "aws_iam_policy": _policy,
+    "aws_iam_role_policy_attachment": _policy_attachment,
+    "aws_iam_policy_attachment": _policy_attachment,
+    "aws_iam_role_policy_attachments_exclusive": _policy_attachment,
 }
 
 
@@ -1164,7 +1231,13 @@ def fold_associations(tpl: m.Template) -> None:
             if cur is not None and not cur.known:
                 continue
             ep = dataclasses.replace(ep, **{field: V([*items, extra], extra.loc)})
+        if a.policy is not None:
+            ep = dataclasses.replace(ep, policy=a.policy)
         tpl.resources[ep.id] = ep
+    for kp in tpl.of(m.KeyPolicy):
+        key = tpl.deref(kp.key, m.KmsKey)
+        if key is not None:
+            tpl.resources[key.id] = dataclasses.replace(key, policy=kp.policy)
 
 
 _TABLE_ATTRS = ("default_route_table_id", "main_route_table_id")
