@@ -65,7 +65,7 @@ from collections.abc import Iterator
 
 from linter.findings import Finding, RuleMeta, Step
 from linter.rulekit import Context, finding, placements
-from linter.values import shape, truth
+from linter.values import shape, text, truth
 
 META = RuleMeta(
     id="FG004",
@@ -81,6 +81,9 @@ def check(ctx: Context) -> Iterator[Finding]:
     for p in placements(ctx):
         if truth(p.svc.exec_enabled) is not True or p.td is None or p.td.containers is None:
             continue
+        family = p.td.os_family
+        if family is not None and not (text(family) or "").startswith("LINUX"):
+            continue  # linuxParameters is not valid on Windows (an unknown family may be it)
         for c in p.td.containers:
             flag = c.init_process
             if truth(flag) is True or (flag is not None and not flag.known):

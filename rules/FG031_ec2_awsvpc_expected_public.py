@@ -93,7 +93,7 @@ def check(ctx: Context) -> Iterator[Finding]:
 
 def _open_without_lb(ctx: Context, p, mode_step: Step) -> Iterator[Finding]:
     svc = p.svc
-    if svc.load_balancers or svc.service_registries is not None:
+    if svc.load_balancers or not svc.load_balancers_known or svc.service_registries is not None:
         return
     groups = ctx.net.security_groups(svc.security_groups)
     if groups is None:

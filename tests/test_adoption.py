@@ -30,10 +30,11 @@ def repo(in_tmp):
 
 def test_baseline_reports_only_new_findings(repo, capsys) -> None:
     assert main(["check", "--write-baseline", "baseline.json", "."]) == 0
-    assert "recorded 2 findings in baseline.json" in capsys.readouterr().err
+    assert "recorded 3 findings in baseline.json" in capsys.readouterr().err
     data = json.loads((repo / "baseline.json").read_text())
     assert [(e["rule"], e["file"]) for e in data["findings"]] == [
         ("FG004", "app.yaml"),
+        ("FG001", "app.yaml"),
         ("FG010", "app.yaml"),
     ]
     assert "line" not in data["findings"][0]  # a baseline must not churn with edits
@@ -43,13 +44,13 @@ def test_baseline_reports_only_new_findings(repo, capsys) -> None:
     text = text.replace("Resources:\n", "Resources:\n  Logs:\n    Type: AWS::Logs::LogGroup\n", 1)
     second = text[text.index("  Service:\n") :].replace("  Service:", "  Worker:")
     (repo / "app.yaml").write_text(text + second)
-    # The worker is a new service: its FG010, and its FG004 on the shared container.
+    # The worker is a new service: its FG010, FG001, and FG004 on the shared container.
     assert reported(capsys, "--baseline", "baseline.json", ".") == (
         1,
-        [("FG004", 27), ("FG010", 47)],
+        [("FG004", 27), ("FG001", 43), ("FG010", 47)],
     )
     assert main(["check", "--baseline", "baseline.json", "."]) == 1
-    assert "(2 in the baseline)" in capsys.readouterr().out.splitlines()[-1]
+    assert "(3 in the baseline)" in capsys.readouterr().out.splitlines()[-1]
 
 
 def test_baseline_counts_repeats(repo, capsys) -> None:
@@ -59,7 +60,7 @@ def test_baseline_counts_repeats(repo, capsys) -> None:
     main(["check", "--write-baseline", "b.json", "a.yaml"])
     capsys.readouterr()
     data = json.loads((repo / "b.json").read_text())
-    data["findings"] = [e for e in data["findings"] if e["rule"] == "FG010"]
+    data["findings"] = [e for e in data["findings"] if e["rule"] in ("FG001", "FG010")]
     (repo / "b.json").write_text(json.dumps(data))
     assert reported(capsys, "--baseline", "b.json", "a.yaml") == (1, [("FG004", 25)])
 
@@ -118,8 +119,12 @@ def test_comma_separated_ids_each_count(tmp_path) -> None:
     p = tmp_path / "t.yaml"
     p.write_text(text)
     result = run([str(p)], RULES)
-    assert [(f.rule, f.loc.line) for f in result.findings] == [("FG004", 25), ("FG100", 36)]
-    assert result.findings[1].message == "unused suppression: no FG011 finding here to suppress"
+    assert [(f.rule, f.loc.line) for f in result.findings] == [
+        ("FG004", 25),
+        ("FG001", 32),
+        ("FG100", 36),
+    ]
+    assert result.findings[2].message == "unused suppression: no FG011 finding here to suppress"
     assert result.suppressed[0].by.reason == "why"
 
 
@@ -127,7 +132,7 @@ def test_unselected_rules_are_not_judged_unused(tmp_path) -> None:
     p = tmp_path / "t.yaml"
     p.write_text(EXAMPLE.read_text().replace("  Vpc:\n", "  Vpc:  # fargate-lint: ignore=FG011\n"))
     assert [f.rule for f in run([str(p)], {"FG100": RULES["FG100"]}).findings] == []
-    assert [f.rule for f in run([str(p)], RULES).findings] == ["FG100", "FG004", "FG010"]
+    assert [f.rule for f in run([str(p)], RULES).findings] == ["FG100", "FG004", "FG001", "FG010"]
 
 
 def test_fg100_can_be_silenced_but_not_by_itself(tmp_path) -> None:
@@ -136,7 +141,7 @@ def test_fg100_can_be_silenced_but_not_by_itself(tmp_path) -> None:
         EXAMPLE.read_text().replace("  Vpc:\n", "  Vpc:  # fargate-lint: ignore=FG011,FG100\n")
     )
     result = run([str(p)], RULES)
-    assert [f.rule for f in result.findings] == ["FG004", "FG010"]
+    assert [f.rule for f in result.findings] == ["FG004", "FG001", "FG010"]
     assert [s.finding.rule for s in result.suppressed] == ["FG100"]
 
 

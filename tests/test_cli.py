@@ -22,7 +22,7 @@ def test_text_format_and_exit_1(capsys) -> None:
     assert first.startswith(f"{SHOWN}:36:21: FG010 [error] ")
     # the explanation steps follow, each with its own line
     assert any("PrivateRouteTable has no 0.0.0.0/0 route" in line for line in out)
-    assert out[-1].startswith("1 error, 1 warning, 0 infos in 1 unit")
+    assert out[-1].startswith("2 errors, 1 warning, 0 infos in 1 unit")
 
 
 def test_json_format(capsys) -> None:
@@ -35,7 +35,7 @@ def test_json_format(capsys) -> None:
     hops = [(s["message"], s["line"]) for s in f["path"]]
     assert hops[0] == ("Service places tasks in subnet PrivateSubnet", 36)
     assert ("PrivateSubnet is associated with route table PrivateRouteTable", 14) in hops
-    assert data["summary"]["errors"] == 1 and data["summary"]["warnings"] == 1
+    assert data["summary"]["errors"] == 2 and data["summary"]["warnings"] == 1
 
 
 def test_fail_on_threshold(capsys) -> None:

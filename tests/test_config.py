@@ -30,7 +30,10 @@ def repo(in_tmp):
 def test_pyproject_table_found_from_a_subdirectory(repo, capsys, monkeypatch) -> None:
     (repo / "pyproject.toml").write_text('[tool.fargate-lint]\nignore = ["FG004"]\n')
     monkeypatch.chdir(repo / "infra")
-    assert rules_reported(capsys, "app.yaml") == (1, [("FG010", "error", 36)])
+    assert rules_reported(capsys, "app.yaml") == (
+        1,
+        [("FG001", "error", 32), ("FG010", "error", 36)],
+    )
 
 
 def test_pyproject_without_the_table_is_passed_over(repo, capsys, monkeypatch) -> None:
@@ -49,8 +52,8 @@ def test_dedicated_file_wins_in_the_same_directory(repo, capsys) -> None:
 def test_severity_override_and_fail_on(repo, capsys) -> None:
     (repo / ".fargate-lint.toml").write_text('fail-on = "error"\n[severity]\nFG010 = "warning"\n')
     assert rules_reported(capsys, "infra") == (
-        0,
-        [("FG004", "warning", 25), ("FG010", "warning", 36)],
+        1,
+        [("FG004", "warning", 25), ("FG001", "error", 32), ("FG010", "warning", 36)],
     )
 
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 from linter.addresses import NO, UNKNOWN, YES
-from linter.policy import RESOURCE, Request, evaluate
-from linter.values import Loc, V, unknown
+from linter.policy import RESOURCE, Request, Target, evaluate
+from linter.values import Loc, Ref, Unknown, V, unknown
 
 
 def doc(statements: list[Any]) -> V:
@@ -153,3 +153,62 @@ def test_endpoint_policies_match_the_principal() -> None:
     assert (
         answer([ours], Request("s3:GetObject", "arn:aws:s3:::my-b/k", None), RESOURCE)[0] == UNKNOWN
     )
+
+
+def test_partly_known_targets_are_matched_only_where_every_value_would_be() -> None:
+    """What a call acts on may be known only in part (`*` a run, `?` one character): a
+    pattern covering every value allows it, one matching none denies, else it is open."""
+    group = "arn:aws:logs:*:*:log-group:/ecs/app"
+    logs = Target(f"{group}|{group}:log-stream:*")  # either may be what IAM sees
+    action = "logs:PutLogEvents"
+
+    def on(resource: str, target: Target = logs) -> str:
+        policy = doc([{"Effect": "Allow", "Action": "logs:*", "Resource": resource}])
+        return answer([policy], Request(action, target))[0]
+
+    assert on("*") == YES
+    assert on("arn:aws:logs:*:*:log-group:/ecs/*") == YES
+    assert on("arn:aws:logs:*:*:log-group:/other/*") == NO
+    assert on("arn:aws:logs:*:*:log-group:/ecs/app:*") == UNKNOWN  # the group's own ARN?
+    assert on("arn:aws:logs:eu-west-1:123456789012:log-group:/ecs/*") == UNKNOWN  # region
+    unsuffixed = Target("arn:aws:secretsmanager:eu-west-1:1:secret:db-??????")
+    policy = doc(
+        [
+            {
+                "Effect": "Allow",
+                "Action": "*",
+                "Resource": "arn:aws:secretsmanager:eu-west-1:1:secret:db",
+            }
+        ]
+    )
+    assert answer([policy], Request("secretsmanager:GetSecretValue", unsuffixed))[0] == NO
+    assert on("arn:aws:secretsmanager:eu-west-1:1:secret:db-*", unsuffixed) == YES
+
+
+def test_references_name_the_resource_they_refer_to() -> None:
+    ref = lambda rid: V(Ref(rid, "Arn"), Loc("p.json", 1))  # noqa: E731
+    secret = Target("arn:aws:secretsmanager:*", ref="Db", others=frozenset({"Api"}))
+    for resource, expected in ((ref("Db"), YES), (ref("Api"), NO), (ref("Elsewhere"), UNKNOWN)):
+        policy = doc([{"Effect": "Allow", "Action": "secretsmanager:*", "Resource": resource}])
+        assert answer([policy], Request("secretsmanager:GetSecretValue", secret))[0] == expected
+    # a pattern partly unknown (built from the Region) can only rule a target out
+    built = V(Unknown("Fn::Sub of AWS::Region", "arn:aws:ssm:*:1:parameter/other/*"), Loc("p", 1))
+    policy = doc([{"Effect": "Allow", "Action": "ssm:*", "Resource": built}])
+    param = Target("arn:aws:ssm:*:*:parameter/app/db")
+    assert answer([policy], Request("ssm:GetParameters", param))[0] == NO
+    mine = V(Unknown("Fn::Sub of AWS::Region", "arn:aws:ssm:*:1:parameter/app/*"), Loc("p", 1))
+    policy = doc([{"Effect": "Allow", "Action": "ssm:*", "Resource": mine}])
+    assert answer([policy], Request("ssm:GetParameters", param))[0] == UNKNOWN
+
+
+def test_trust_policies_name_services_and_roles_apart() -> None:
+    tasks = Target("ecs-tasks.amazonaws.com", service=True)
+
+    def trusts(principal) -> str:
+        policy = doc([{"Effect": "Allow", "Principal": principal, "Action": "sts:AssumeRole"}])
+        return answer([policy], Request("sts:AssumeRole", "*", tasks), RESOURCE)[0]
+
+    assert trusts({"Service": ["ecs.amazonaws.com", "ecs-tasks.amazonaws.com"]}) == YES
+    assert trusts({"Service": "ec2.amazonaws.com"}) == NO
+    assert trusts({"AWS": "arn:aws:iam::123456789012:root"}) == NO  # not a service
+    assert trusts("*") == YES

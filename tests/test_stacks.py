@@ -298,6 +298,11 @@ CDK = {
 }
 
 
+def line_of_secret(text: str) -> int:
+    lines = text.splitlines()
+    return next(n for n, x in enumerate(lines, 1) if x.strip().startswith('"ValueFrom"')) + 1
+
+
 def test_a_cdk_assembly_is_read_as_the_cdk_writes_it(tmp_path) -> None:
     out = tmp_path / "cdk.out"
     (out / "asset.0123").mkdir(parents=True)
@@ -329,8 +334,11 @@ def test_a_cdk_assembly_is_read_as_the_cdk_writes_it(tmp_path) -> None:
         ("FG012", "cdk.out/AppStack.template.json", at),
         ("FG013", "cdk.out/AppStack.template.json", at),
         ("FG015", "cdk.out/AppStack.template.json", at),
+        # the task definition here has no execution role: its secret needs one
+        ("FG080", "cdk.out/AppStack.template.json", line_of_secret(text)),
     ]
-    assert result.findings[0].path[0].message == (
+    fg012 = next(f for f in result.findings if f.rule == "FG012")
+    assert fg012.path[0].message == (
         "ServiceD69D759B is the CDK construct AppStack/Service/Service"
     )
 

@@ -95,7 +95,11 @@ def test_template_file_over_a_json_file_is_rendered(tmp_path) -> None:
     write(tmp_path, {"main.tf": main, "td.json": json.dumps(td)})
     result = lint(tmp_path)
     assert [c.decided for c in result.coverage] == [True]
-    assert where(result) == [("FG010", "main.tf", line_of(main, STRANDED_AT))]
+    # the rendered image is a private ECR image: without an execution role, FG080 too
+    assert where(result) == [
+        ("FG010", "main.tf", line_of(main, STRANDED_AT)),
+        ("FG080", "td.json", 1),
+    ]
 
 
 def test_a_module_default_is_no_assumption(tmp_path) -> None:
