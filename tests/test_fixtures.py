@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
-from conftest import FIXTURES
+from conftest import FIXTURES, ROOT
 from fixture_cases import Case, cases
 from linter.rules import RULES
+from test_report import valid_sarif
 
 from linter.engine import run
 
@@ -13,13 +16,15 @@ CASES = cases(FIXTURES)
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
-def test_fixture(case: Case) -> None:
-    result = run([str(case.path)], RULES)
+def test_fixture(case: Case, monkeypatch) -> None:
+    monkeypatch.chdir(ROOT)  # as CI runs it: SARIF's paths are relative to the root
+    result = run([os.path.relpath(case.path, ROOT)], RULES)
     assert not result.internal_errors, [f.message for f in result.findings if f.rule == "INTERNAL"]
     got = {(f.rule, f.loc.line) for f in result.findings if f.rule in case.checked}
     assert got == set(case.expected), "\n".join(
         f"{f.loc}: {f.rule} {f.message}" for f in result.findings
     )
+    valid_sarif(result)  # and what it reports validates as SARIF, one run for both
 
 
 def test_every_rule_has_firing_and_quiet_fixtures() -> None:
