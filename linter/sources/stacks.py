@@ -13,6 +13,7 @@ caller.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import os
 import re
@@ -65,11 +66,50 @@ class Scan:
     children: dict[str, tuple[str, tuple[str, ...]]] = field(default_factory=dict)
 
 
+# What the repository walk learnt of each file, kept across the runs of one process
+# (a test suite, an editor) and keyed on the file's identity, size and modification
+# time: a file that changes is read again. Bounded; cleared when full.
+_SEEN: dict[tuple, Any] = {}
+_SEEN_MAX = 50_000
+
+
+def _stamp(path: str, *extra: Any) -> tuple | None:
+    try:
+        st = os.stat(path)
+    except (OSError, ValueError):
+        return None
+    return (os.path.abspath(path), st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, *extra)
+
+
+def _remember(key: tuple | None, value: Any) -> Any:
+    if key is not None:
+        if len(_SEEN) >= _SEEN_MAX:
+            _SEEN.clear()
+        _SEEN[key] = value
+    return value
+
+
 def _scan(
     path: str, files: Files, cache: dict[str, Any], given: dict[str, str] | None = None
 ) -> Scan | None:
     if path in SCANS:
         return SCANS[path]
+    key = _stamp(path, "scan", tuple(sorted((given or {}).items())))
+    if key in _SEEN:
+        scan = _SEEN[key]
+        if scan is None:
+            return None
+        cache[path] = scan.tree
+        # The name a run gives the file, and what pair() learns of the run (the children
+        # it resolves), are the run's own.
+        return dataclasses.replace(scan, path=path, children={})
+    scan = _remember(key, _scan_text(path, files, cache, given))
+    return dataclasses.replace(scan, children={}) if scan is not None else None
+
+
+def _scan_text(
+    path: str, files: Files, cache: dict[str, Any], given: dict[str, str] | None
+) -> Scan | None:
     try:
         text = files.read_bytes(path, keep=False).decode("utf-8", errors="replace")
     except OSError:
@@ -308,11 +348,21 @@ def _repository_templates(named: list[Unit], files: Files, filt: PathFilter | No
             path = os.path.normpath(os.path.relpath(full) if relative else full)
             if not name.endswith(DATA_SUFFIXES) or path in known or not wanted(path):
                 continue
-            try:
-                text = files.read_bytes(path, keep=False).decode("utf-8", errors="replace")
-            except (OSError, Refused):
+            if files.refusal(path):
                 continue
-            if kind_of(text) == m.CFN:
+            key = _stamp(path, "candidate")
+            if key in _SEEN:
+                wanted_here = _SEEN[key]
+            else:
+                try:
+                    raw = files.read_bytes(path, keep=False)
+                except (OSError, Refused):
+                    continue
+                text = raw.decode("utf-8", errors="replace")
+                # One that neither exports, imports nor nests can pair with nothing.
+                found_here = bool(_CANDIDATE.search(text)) and kind_of(text) == m.CFN
+                wanted_here = _remember(key, found_here)
+            if wanted_here:
                 found.append(path)
     return found
 
