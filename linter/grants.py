@@ -191,7 +191,8 @@ def _exec_logging(tpl: m.Template, conf: m.ExecLogging, what: str) -> list[Call]
         return []
     out = []
     if conf.log_group is not None:
-        where = f"{what}, logging to {shape(conf.log_group) or 'its log group'}"
+        group = ref_id(conf.log_group) or shape(conf.log_group) or "its log group"
+        where = f"{what}, logging to {group}"
         loc = conf.log_group.loc
         out.append(
             Call(TASK, ("logs:DescribeLogGroups",), Target("*"), where, loc, "FG007", "logs")

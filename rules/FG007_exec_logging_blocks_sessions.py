@@ -51,9 +51,11 @@ resource "aws_cloudwatch_log_group" "exec" {
 ```
 
 ## Known problems
-Silent when the log group, the bucket or the task role is not in the files, or a
-policy of the role is not known. Endpoints for the logging destination in
-endpoint-only subnets are not checked yet.
+Silent when the task role is not in the files or a policy of the role is not
+known; the encryption check needs the log group in the files. A bucket policy
+that grants the role is not read, so a bucket relying on one alone is reported.
+Endpoints for the logging destination in endpoint-only subnets are not checked
+yet.
 
 ## References
 - https://docs.aws.amazon.com/AmazonECS/latest/developerguide/ecs-exec.html
