@@ -16,7 +16,7 @@ from linter.nacl import EPHEMERAL, NaclVerdict, allows_anything, decide
 from linter.network import NO, DefaultRoute, Fact, Network, endpoint_service
 from linter.reach import Reach
 from linter.secgroups import describe
-from linter.values import Loc, V, assumptions, ref_ids, text
+from linter.values import Loc, V, assumptions, ref_ids, text, truth
 
 
 @dataclass
@@ -99,6 +99,11 @@ class Placement:
 
 def placements(ctx: Context) -> Iterator[Placement]:
     yield from ctx.placements
+
+
+def with_exec(ctx: Context) -> Iterator[Placement]:
+    """The placements with ECS Exec turned on (`EnableExecuteCommand: true`)."""
+    return (p for p in ctx.placements if truth(p.svc.exec_enabled) is True)
 
 
 def subnet_egress(ctx: Context, p: Placement) -> Iterator[tuple[V, m.Subnet, Fact, DefaultRoute]]:

@@ -51,8 +51,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from linter.findings import Finding, RuleMeta, Step
-from linter.rulekit import Context, finding, placements
-from linter.values import truth, unset
+from linter.rulekit import Context, finding, with_exec
+from linter.values import unset
 
 META = RuleMeta(
     id="FG001",
@@ -64,8 +64,8 @@ META = RuleMeta(
 
 
 def check(ctx: Context) -> Iterator[Finding]:
-    for p in placements(ctx):
-        if truth(p.svc.exec_enabled) is not True or p.td is None:
+    for p in with_exec(ctx):
+        if p.td is None:
             continue
         role = p.td.task_role
         if not unset(role):

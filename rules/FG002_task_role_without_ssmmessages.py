@@ -69,8 +69,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from linter.findings import Finding, RuleMeta, Step
-from linter.rulekit import Context, finding, lack_finding, lacks_by_need
-from linter.values import text, truth
+from linter.rulekit import Context, finding, lack_finding, lacks_by_need, with_exec
+from linter.values import text
 
 META = RuleMeta(
     id="FG002",
@@ -93,8 +93,8 @@ def check(ctx: Context) -> Iterator[Finding]:
             "Allow the four ssmmessages channel actions on * in a policy of the task role.",
         )
     seen: set[int] = set()
-    for p in ctx.placements:
-        if truth(p.svc.exec_enabled) is not True or p.td is None:
+    for p in with_exec(ctx):
+        if p.td is None:
             continue
         for c in p.td.containers or ():
             env = c.environment

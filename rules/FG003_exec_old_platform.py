@@ -50,8 +50,8 @@ import re
 from collections.abc import Iterator
 
 from linter.findings import Finding, RuleMeta, Step
-from linter.rulekit import Context, finding, placements
-from linter.values import text, truth
+from linter.rulekit import Context, finding, with_exec
+from linter.values import text
 
 META = RuleMeta(
     id="FG003",
@@ -65,8 +65,8 @@ _VERSION = re.compile(r"^(\d+)\.(\d+)\.(\d+)$")
 
 
 def check(ctx: Context) -> Iterator[Finding]:
-    for p in placements(ctx):
-        if truth(p.svc.exec_enabled) is not True or p.launch != "FARGATE":
+    for p in with_exec(ctx):
+        if p.launch != "FARGATE":
             continue
         pv = p.svc.platform_version
         mt = _VERSION.match(text(pv) or "")

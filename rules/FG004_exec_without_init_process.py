@@ -64,7 +64,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from linter.findings import Finding, RuleMeta, Step
-from linter.rulekit import Context, finding, placements
+from linter.rulekit import Context, finding, with_exec
 from linter.values import shape, text, truth
 
 META = RuleMeta(
@@ -78,8 +78,8 @@ META = RuleMeta(
 
 def check(ctx: Context) -> Iterator[Finding]:
     seen: set[tuple[str, int]] = set()
-    for p in placements(ctx):
-        if truth(p.svc.exec_enabled) is not True or p.td is None or p.td.containers is None:
+    for p in with_exec(ctx):
+        if p.td is None or p.td.containers is None:
             continue
         family = p.td.os_family
         if family is not None and not (text(family) or "").startswith("LINUX"):

@@ -65,8 +65,8 @@ from linter import model as m
 from linter.addresses import NO, UNKNOWN
 from linter.findings import Finding, RuleMeta, Step
 from linter.policy import RESOURCE, Decision, Request, Target, evaluate
-from linter.rulekit import Context, finding, lack_finding, lacks_by_need
-from linter.values import V, shape, text, truth
+from linter.rulekit import Context, finding, lack_finding, lacks_by_need, with_exec
+from linter.values import V, shape, text
 
 META = RuleMeta(
     id="FG006",
@@ -112,8 +112,8 @@ def check(ctx: Context) -> Iterator[Finding]:
         )
         yield f
     seen: set[tuple[str, str]] = set()
-    for p in ctx.placements:
-        if truth(p.svc.exec_enabled) is not True or p.td is None:
+    for p in with_exec(ctx):
+        if p.td is None:
             continue
         cluster = ctx.tpl.deref(p.svc.cluster, m.Cluster)
         key = ctx.tpl.deref(cluster.exec_kms_key, m.KmsKey) if cluster else None

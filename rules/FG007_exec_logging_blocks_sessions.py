@@ -68,7 +68,7 @@ from collections.abc import Iterator
 
 from linter import model as m
 from linter.findings import Finding, RuleMeta, Step
-from linter.rulekit import Context, finding, lack_finding, lacks_by_need
+from linter.rulekit import Context, finding, lack_finding, lacks_by_need, with_exec
 from linter.values import ref_id, text, truth
 
 META = RuleMeta(
@@ -91,9 +91,7 @@ def check(ctx: Context) -> Iterator[Finding]:
             "Allow the Exec logging actions on the destination in a policy of the task role.",
         )
     seen: set[str] = set()
-    for p in ctx.placements:
-        if truth(p.svc.exec_enabled) is not True:
-            continue
+    for p in with_exec(ctx):
         cluster = ctx.tpl.deref(p.svc.cluster, m.Cluster)
         conf = cluster.exec_logging if cluster is not None else None
         if conf is None:

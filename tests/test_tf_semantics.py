@@ -243,3 +243,24 @@ def test_endpoint_service_names_from_the_data_source(tmp_path) -> None:
     )
     tpl = terraform.load(str(tmp_path)).template
     assert sorted(endpoint_service(e) for e in tpl.of(m.VpcEndpoint)) == ["ecr.dkr", "logs"]
+
+
+def test_a_legacy_splat_then_an_index_picks_from_the_list(tmp_path) -> None:
+    """`aws_subnet.p.*.id[count.index]`: HCL's attribute-only splat takes the attributes,
+    the index then picks an element of the list (a full splat `[*]` would index each id)."""
+    from linter import model as m
+    from linter.sources import terraform
+
+    (tmp_path / "main.tf").write_text(
+        'resource "aws_subnet" "p" {\n  count = 2\n  vpc_id = "vpc-1"\n}\n'
+        'resource "aws_route_table" "r" {\n  vpc_id = "vpc-1"\n}\n'
+        'resource "aws_route_table_association" "a" {\n  count = 2\n'
+        "  subnet_id      = aws_subnet.p.*.id[count.index]\n"
+        "  route_table_id = aws_route_table.r.id\n}\n"
+    )
+    tpl = terraform.load(str(tmp_path)).template
+    got = sorted((a.id, a.subnet.value.id) for a in tpl.of(m.RouteTableAssociation))
+    assert got == [
+        ("aws_route_table_association.a[0]", "aws_subnet.p[0]"),
+        ("aws_route_table_association.a[1]", "aws_subnet.p[1]"),
+    ]

@@ -19,7 +19,7 @@ from linter.files import Files
 from linter.sources import Loaded, ParseProblem, read_tree
 from linter.sources.common import attach_standalone_rules, bracket_depth
 from linter.sources.containers import containers, unknown_why
-from linter.sources.json_text import decode_json_string
+from linter.sources.json_text import policy_document
 from linter.values import (
     Loc,
     Ref,
@@ -943,7 +943,7 @@ def _endpoint(lid, loc, t, p):
         security_groups=p.get("SecurityGroupIds"),
         route_tables=p.get("RouteTableIds"),
         private_dns=p.get("PrivateDnsEnabled"),
-        policy=_document(p.get("PolicyDocument")),
+        policy=policy_document(p.get("PolicyDocument")),
     )
 
 
@@ -1121,11 +1121,6 @@ def _task_definition(lid, loc, t, p):
     )
 
 
-def _document(v: V | None) -> V | None:
-    """A policy document; CloudFormation also takes one written as a JSON string."""
-    return decode_json_string(v, "policy documents") if v is not None else None
-
-
 def _role(lid, loc, t, p):
     inline = p.get("Policies")
     yield m.Role(
@@ -1133,8 +1128,8 @@ def _role(lid, loc, t, p):
         loc,
         t,
         name=p.get("RoleName"),
-        trust=_document(p.get("AssumeRolePolicyDocument")),
-        inline=tuple(_document(x.get("PolicyDocument")) or x for x in inline.items())
+        trust=policy_document(p.get("AssumeRolePolicyDocument")),
+        inline=tuple(policy_document(x.get("PolicyDocument")) or x for x in inline.items())
         if inline
         else (),
         inline_known=inline is None or isinstance(inline.value, list),
@@ -1148,14 +1143,14 @@ def _policy(lid, loc, t, p):
         lid,
         loc,
         t,
-        document=_document(p.get("PolicyDocument")),
+        document=policy_document(p.get("PolicyDocument")),
         roles=p.get("RoleName") if t == "AWS::IAM::RolePolicy" else p.get("Roles"),
         managed=t == "AWS::IAM::ManagedPolicy",
     )
 
 
 def _kms_key(lid, loc, t, p):
-    yield m.KmsKey(lid, loc, t, _document(p.get("KeyPolicy")))
+    yield m.KmsKey(lid, loc, t, policy_document(p.get("KeyPolicy")))
 
 
 def _log_group(lid, loc, t, p):

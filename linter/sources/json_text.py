@@ -9,6 +9,13 @@ import json
 from linter.values import Unknown, V, rebuild, unknown, wrap
 
 
+def policy_document(v: V | None) -> V | None:
+    """A policy document as the formats take one: a tree, or JSON text (CloudFormation's
+    `AssumeRolePolicyDocument: |`, Terraform's heredoc); `jsonencode(...)` and an
+    `aws_iam_policy_document`'s `json` are trees already."""
+    return decode_json_string(v, "policy documents") if v is not None else None
+
+
 def decode_json_string(v: V, what: str = "container definitions") -> V:
     """JSON written as a string (literal, heredoc, file()) becomes a tree; a template
     only partly known keeps its known parts (`partial_json`).

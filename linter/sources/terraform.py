@@ -30,7 +30,7 @@ from linter.sources.hcl_eval import (
     children,
     name_of,
 )
-from linter.sources.json_text import decode_json_string
+from linter.sources.json_text import decode_json_string, policy_document
 from linter.sources.tf_files import tf_files, tfvars_files
 from linter.sources.tf_types import convert, to_number, type_of
 from linter.values import (
@@ -1124,12 +1124,6 @@ def _kms_key(rid, loc, t, p, u):
 
 def _log_group(rid, loc, t, p, u):
     yield m.LogGroup(rid, loc, t, p.get("name"), p.get("kms_key_id"))
-
-
-def policy_document(v: V | None) -> V | None:
-    """A policy as the provider takes it: JSON text, `jsonencode(...)` or an
-    `aws_iam_policy_document`'s `json` (already a tree)."""
-    return decode_json_string(v, "policy documents") if v is not None else None
 
 
 def _role(rid, loc, t, p, u):
