@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from linter import grants
 from linter import model as m
 from linter.addresses import NO
-from linter.policy import RESOURCE, Decision, Request, evaluate
+from linter.policy import RESOURCE, Decision, Request, Target, evaluate
 from linter.reach import Flow, SubnetReach
 
 
@@ -50,13 +50,14 @@ def denials(ctx) -> Iterator[Denial]:
         for sr in ctx.reach(p).subnets:
             for flow in sr.flows:
                 ep = flow.endpoint
-                if ep is None or ep.policy is None:
-                    continue
+                if ep is None or ep.policy is None or ep.id in tpl.handed:
+                    continue  # none (full access), or a module not read may replace it
                 for call in calls:
                     if call.service != flow.need.service:
                         continue
                     role = ctx.roles.role(getattr(p.td, grants.ROLE_FIELD[call.role]))
-                    who = ctx.roles.principal(role)
+                    # ECR's layer downloads are presigned: whose request it is, is ECR's.
+                    who = ctx.roles.principal(role) if call.identity else Target(None)
                     for action in call.actions:
                         key = (p.svc.id, ep.id, action, call.what)
                         if key in seen:

@@ -141,21 +141,11 @@ def calls(
             arn = shape(f) or ""
             if re.match(r"arn:[^:]+:s3:::", arn):
                 what = f"the environment file {arn}"
-                out.append(
-                    Call(EXECUTION, ("s3:GetObject",), Target(arn), what, f.loc, "FG083", "s3")
-                )
-                bucket = arn.split("/", 1)[0]
-                out.append(
-                    Call(
-                        EXECUTION,
-                        ("s3:GetBucketLocation",),
-                        Target(bucket),
-                        what,
-                        f.loc,
-                        "FG083",
-                        "s3",
-                    )
-                )
+                target = _s3(arn, f.known)
+                out.append(Call(EXECUTION, ("s3:GetObject",), target, what, f.loc, "FG083", "s3"))
+                bucket = _s3(arn.split("/", 1)[0], f.known)
+                actions = ("s3:GetBucketLocation",)
+                out.append(Call(EXECUTION, actions, bucket, what, f.loc, "FG083", "s3"))
     for svc in launchers:
         if truth(svc.exec_enabled) is not True:
             continue
@@ -190,7 +180,9 @@ def _exec_logging(tpl: m.Template, conf: m.ExecLogging, what: str) -> list[Call]
     if (text(conf.logging) or "").upper() != "OVERRIDE":
         return []
     out = []
-    if conf.log_group is not None:
+    # A destination not known may not be configured at all: only a written name or a
+    # reference to a resource is one.
+    if not unset(conf.log_group) and conf.log_group.known:
         group = ref_id(conf.log_group) or shape(conf.log_group) or "its log group"
         where = f"{what}, logging to {group}"
         loc = conf.log_group.loc
@@ -200,12 +192,13 @@ def _exec_logging(tpl: m.Template, conf: m.ExecLogging, what: str) -> list[Call]
         actions = ("logs:CreateLogStream", "logs:DescribeLogStreams", "logs:PutLogEvents")
         target = _log_group(tpl, conf.log_group)
         out.append(Call(TASK, actions, target, where, loc, "FG007", "logs"))
-    bucket = None if unset(conf.bucket) else text(conf.bucket) or "*"  # `*`: by reference
+    bucket = text(conf.bucket) or ("*" if ref_id(conf.bucket) else None)
     if bucket is not None:
         where, loc = f"{what}, logging to the S3 bucket {bucket}", conf.bucket.loc
         prefix = text(conf.prefix) if conf.prefix is not None else ""
         if prefix is not None:
-            objects = Target(f"arn:*:s3:::{bucket}/{prefix.strip('/')}**")
+            objects = _s3(f"arn:*:s3:::{bucket}/{prefix.strip('/')}", True)
+            objects = Target(objects.arn + "**") if objects.arn else objects
             out.append(Call(TASK, ("s3:PutObject",), objects, where, loc, "FG007", "s3"))
         if truth(conf.bucket_encrypted):
             target = Target(f"arn:*:s3:::{bucket}")
@@ -223,10 +216,16 @@ def lacks(tpl: m.Template, roles: Roles, placements: list) -> Iterator[Lack]:
             by_td.setdefault(p.td.id, []).append(p)
     for td in tpl.of(m.TaskDefinition):
         ps = by_td.get(td.id, [])
-        fargate = any(p.launch == "FARGATE" for p in ps) or "FARGATE" in _compat(td)
+        # On EC2 the instance role pulls and logs: Fargate when a launcher says so, or
+        # when the task definition allows it and no launcher in scope says otherwise.
+        launches = {p.launch for p in ps}
+        fargate = "FARGATE" in launches or (
+            "FARGATE" in _compat(td) and (not ps or None in launches)
+        )
         seen: set[tuple] = set()
+        granting = _resource_policies(tpl)
         for call in calls(tpl, td, fargate, [p.svc for p in ps]):
-            if not call.identity:
+            if not call.identity or call.service in granting:
                 continue
             key = (call.role, call.actions, call.resource, call.what)
             if key in seen:
@@ -253,6 +252,20 @@ def lacks(tpl: m.Template, roles: Roles, placements: list) -> Iterator[Lack]:
             yield Lack(td, call, role, tuple(missing))
 
 
+# Resource policies that can grant a role of the same account what its own policies do
+# not: while the files hold one (not read yet), that service's calls stay open.
+_GRANTING = {
+    "secretsmanager": ("AWS::SecretsManager::ResourcePolicy", "aws_secretsmanager_secret_policy"),
+    "s3": ("AWS::S3::BucketPolicy", "aws_s3_bucket_policy"),
+    "kms": ("aws_kms_grant",),
+}
+
+
+def _resource_policies(tpl: m.Template) -> set[str]:
+    present = set(tpl.types.values()) | tpl.uncertain
+    return {svc for svc, types in _GRANTING.items() if present.intersection(types)}
+
+
 def _compat(td: m.TaskDefinition) -> list[str]:
     return [text(x) or "" for x in td.compatibilities.items()] if td.compatibilities else []
 
@@ -266,15 +279,21 @@ def _repository(image: str) -> Target:
     return Target(f"arn:{_partition(region)}:ecr:{region}:{account}:repository/{name}")
 
 
+def _s3(arn: str, known: bool) -> Target:
+    """An S3 ARN as a target: an object key may hold `:`, so its unknown parts are any
+    run (`**`); one that holds a character targets use as markers is not compared."""
+    if "|" in arn or "?" in arn or (known and "*" in arn):
+        return Target(None)
+    return Target(arn if known else arn.replace("*", "**"))
+
+
 def _partition(region: str) -> str:
-    """The partition of a Region's ARNs (`*`: not known)."""
-    if "*" in region:
+    """The partition of a Region's ARNs (`*`: not known, or an isolated partition)."""
+    if "*" in region or "iso" in region:
         return "*"
-    return (
-        "aws-cn"
-        if region.startswith("cn-")
-        else ("aws-us-gov" if region.startswith("us-gov-") else "aws")
-    )
+    if region.startswith("cn-"):
+        return "aws-cn"
+    return "aws-us-gov" if region.startswith("us-gov-") else "aws"
 
 
 def _secret(tpl: m.Template, s: V) -> list[Call]:
@@ -293,7 +312,10 @@ def _secret(tpl: m.Template, s: V) -> list[Call]:
                 return []
             base = mt.group(1)
             # A partial ARN (no random suffix) still names a suffixed secret.
-            target = Target(base if _SUFFIXED.search(base) else base + "-??????")
+            # A partial ARN (no random suffix) names a suffixed secret; one that looks
+            # suffixed (`db-config`) may still be partial.
+            full = f"{base}|{base}-??????"
+            target = Target(full if _SUFFIXED.search(base) else base + "-??????")
         return [
             Call(
                 EXECUTION,

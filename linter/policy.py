@@ -110,10 +110,12 @@ def _names_action(st: V, action: str) -> bool:
 
 
 def _statements(doc: V) -> list[V]:
+    """The statements; a document without any, or with something else where they belong,
+    is not a policy we can read: one statement that may say anything."""
     st = doc.get("Statement")
-    if st is None or not st.known:
-        return [V(None, doc.loc)] if st is not None else []  # unreadable: see _applies
-    return [x for x in st.items() if isinstance(x.value, dict) or not x.known]
+    if st is None or not st.known or not isinstance(st.value, (list, dict)):
+        return [V(None, doc.loc)]  # unreadable: see _applies
+    return [x if isinstance(x.value, dict) or not x.known else V(None, x.loc) for x in st.items()]
 
 
 def _applies(st: V, req: Request, kind: str) -> str:
@@ -214,7 +216,8 @@ def _action(pattern: V, action: str) -> str:
     s = text(pattern) if pattern.known else None
     if s is None:
         return UNKNOWN
-    return YES if _glob(s.lower()).fullmatch(action.lower()) is not None else NO
+    found = _matches(s.lower(), action.lower())
+    return UNKNOWN if found is None else YES if found else NO
 
 
 def _names(pattern: V, target: Target) -> str:
@@ -231,8 +234,8 @@ def _names(pattern: V, target: Target) -> str:
     if pattern.known and not isinstance(pattern.value, (str, int, float)):
         return UNKNOWN
     written = text(pattern) if pattern.known else shape(pattern)
-    if written is None:
-        return UNKNOWN
+    if written is None or "${" in written:
+        return UNKNOWN  # a policy variable (`${aws:username}`) is filled in per request
     if target.arn is None:
         return YES if written == "*" and pattern.known else UNKNOWN
     arns = target.arn.split("|")
@@ -255,7 +258,7 @@ def _encoded(arn: str) -> str:
 
 def _covers(pattern: str, arn: str) -> bool:
     """Every ARN the target may be matches the pattern."""
-    return _glob(pattern).fullmatch(_encoded(arn)) is not None
+    return _matches(pattern, _encoded(arn)) is True
 
 
 _OVERLAP_CELLS = 250_000  # longer pairs are left open: no template ARN comes near
@@ -269,7 +272,7 @@ def _may_overlap(pattern: str, arn: str) -> bool:
     n, k = len(pattern), len(target)
     if (n + 1) * (k + 1) > _OVERLAP_CELLS:
         return True
-    spend(1 + n * k // 1000)
+    spend(1 + n * k // 10)  # about as long as ten cells take
     # meet[j]: pattern[i:] and target[j:] can match the same string, for the row i.
     below = [False] * (k + 1)
     below[k] = True
@@ -292,8 +295,27 @@ def _may_overlap(pattern: str, arn: str) -> bool:
 
 
 @functools.lru_cache(maxsize=4096)
-def _glob(pattern: str) -> re.Pattern:
-    """IAM's wildcards: `*` any run of characters, `?` any one (never an unknown run of
-    the target, which only `*` may cover)."""
-    parts = (".*" if c == "*" else "[^\x00\x03]" if c == "?" else re.escape(c) for c in pattern)
-    return re.compile("".join(parts), re.DOTALL)
+def _matches(pattern: str, text: str) -> bool | None:
+    """IAM's wildcards: `*` any run of characters, `?` any one (never an unknown run of a
+    target, which only `*` may cover). A row-by-row table, not a regular expression: a
+    pattern of many `*` costs its length times the text's, never more."""
+    n, k = len(pattern), len(text)
+    if (n + 1) * (k + 1) > _OVERLAP_CELLS:
+        return None  # no real pattern is this long: left open
+    spend(1 + n * k // 10)
+    below = [False] * (k + 1)
+    below[k] = True  # an empty pattern matches only the empty rest
+    for i in range(n - 1, -1, -1):
+        row = [False] * (k + 1)
+        a = pattern[i]
+        row[k] = a == "*" and below[k]
+        for j in range(k - 1, -1, -1):
+            b = text[j]
+            if a == "*":
+                row[j] = below[j] or row[j + 1]
+            elif a == "?":
+                row[j] = b not in (_FIELD, _ANY_RUN) and below[j + 1]
+            else:
+                row[j] = a == b and below[j + 1]
+        below = row
+    return below[0]

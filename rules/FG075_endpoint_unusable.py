@@ -66,7 +66,7 @@ from linter import model as m
 from linter.findings import Finding, RuleMeta, Step
 from linter.network import endpoint_service, is_interface
 from linter.rulekit import Context, finding
-from linter.values import ref_id, text, truth
+from linter.values import text, truth
 
 META = RuleMeta(
     id="FG075",
@@ -82,7 +82,7 @@ def check(ctx: Context) -> Iterator[Finding]:
     alike: dict[tuple[str, str, str], list[m.VpcEndpoint]] = {}
     for ep in ctx.tpl.of(m.VpcEndpoint):
         yield from _foreign_subnets(ctx, ep)
-        vpc, service = ref_id(ep.vpc), endpoint_service(ep)
+        vpc, service = _vpc(ctx, ep.vpc), endpoint_service(ep)
         if vpc is None or service is None or not is_interface(ep):
             continue
         if truth(ep.private_dns) is not True:
@@ -117,12 +117,12 @@ def check(ctx: Context) -> Iterator[Finding]:
 
 
 def _foreign_subnets(ctx: Context, ep: m.VpcEndpoint) -> Iterator[Finding]:
-    vpc = ref_id(ep.vpc)
+    vpc = _vpc(ctx, ep.vpc)
     if vpc is None or ep.subnets is None or not ep.subnets.known:
         return
     for ref in ep.subnets.items():
         subnet = ctx.tpl.deref(ref, m.Subnet)
-        theirs = ref_id(subnet.vpc) if subnet is not None else None
+        theirs = _vpc(ctx, subnet.vpc) if subnet is not None else None
         if theirs is None or theirs == vpc:
             continue
         yield finding(
@@ -137,3 +137,12 @@ def _foreign_subnets(ctx: Context, ep: m.VpcEndpoint) -> Iterator[Finding]:
             ),
             fix="Place the endpoint in subnets of its own VPC.",
         )
+
+
+def _vpc(ctx: Context, v) -> str | None:
+    """The VPC in scope a value names as itself (`!Ref Vpc`, `aws_vpc.main.id`); not one
+    read off another resource (`!GetAtt Subnet.VpcId`)."""
+    vpc = ctx.tpl.deref(v, m.Vpc)
+    if vpc is None or v.value.attr not in ("", "id", "Id", "VpcId"):
+        return None
+    return vpc.id

@@ -188,3 +188,78 @@ Outputs:
     )
     v = roles.allows(role, Request("kms:Decrypt"))
     assert v.answer == NO and "other stacks or modules" in v.assumed[0]
+
+
+def rules_of(path: pathlib.Path) -> list[tuple[str, int]]:
+    from linter.rules import RULES
+
+    from linter.engine import run
+
+    result = run([str(path)], RULES)
+    assert not result.internal_errors, [f.message for f in result.findings]
+    return sorted((f.rule, f.loc.line) for f in result.findings)
+
+
+EXEC_ROLE = """
+  ExecutionRole:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument:
+        Statement:
+          - {Effect: Allow, Principal: {Service: ecs-tasks.amazonaws.com}, Action: sts:AssumeRole}
+      Policies:
+        - PolicyName: p
+          PolicyDocument:
+            Statement:
+              - {Effect: Allow, Action: "s3:GetObject", Resource: "arn:aws:s3:::bucket/a:b/*"}
+              - {Effect: Allow, Action: "s3:GetBucketLocation", Resource: "arn:aws:s3:::bucket"}
+              - {Effect: Allow, Action: "secretsmanager:GetSecretValue", Resource: "arn:aws:secretsmanager:eu-west-1:1:secret:app-secret-??????"}
+"""
+
+
+def test_what_may_be_allowed_is_not_reported(tmp_path) -> None:
+    """Found by review: an S3 key built at deploy time may hold `:`; a secret named like
+    a suffixed one (`app-secret`) may be a partial ARN; a task definition that may run on
+    Fargate but whose only service runs on EC2 logs with the instance role."""
+    (tmp_path / "t.yaml").write_text(
+        "Parameters:\n  EnvKey: {Type: String}\nResources:"
+        + EXEC_ROLE
+        + """
+  TaskDef:
+    Type: AWS::ECS::TaskDefinition
+    Properties:
+      RequiresCompatibilities: [EC2, FARGATE]
+      ExecutionRoleArn: !GetAtt ExecutionRole.Arn
+      ContainerDefinitions:
+        - Name: app
+          Image: nginx
+          LogConfiguration: {LogDriver: awslogs, Options: {awslogs-group: /ecs/app}}
+          EnvironmentFiles: [{Type: s3, Value: !Sub "arn:aws:s3:::bucket/${EnvKey}"}]
+          Secrets:
+            - {Name: S, ValueFrom: "arn:aws:secretsmanager:eu-west-1:1:secret:app-secret"}
+  Service:
+    Type: AWS::ECS::Service
+    Properties:
+      LaunchType: EC2
+      TaskDefinition: !Ref TaskDef
+"""
+    )
+    assert [r for r in rules_of(tmp_path / "t.yaml") if r[0] in ("FG083", "FG084")] == []
+
+
+def test_a_null_endpoint_policy_is_full_access_and_deep_json_text_is_not_a_crash(
+    tmp_path,
+) -> None:
+    (tmp_path / "main.tf").write_text(
+        'variable "p" {\n  default = null\n}\n'
+        'resource "aws_vpc_endpoint" "e" {\n  vpc_id = "vpc-1"\n'
+        '  service_name = "com.amazonaws.eu-west-1.s3"\n  policy = var.p\n}\n'
+        'resource "aws_iam_role" "r" {\n  assume_role_policy = "'
+        + "\\u005b" * 600
+        + "\\u005d" * 600
+        + '"\n}\n'
+    )
+    tpl = terraform.load(str(tmp_path)).template
+    assert tpl.get("aws_vpc_endpoint.e", m.VpcEndpoint).policy is None
+    trust = tpl.get("aws_iam_role.r", m.Role).trust
+    assert trust is not None and not trust.known  # too deep to read: unknown

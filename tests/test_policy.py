@@ -212,3 +212,35 @@ def test_trust_policies_name_services_and_roles_apart() -> None:
     assert trusts({"Service": "ec2.amazonaws.com"}) == NO
     assert trusts({"AWS": "arn:aws:iam::123456789012:root"}) == NO  # not a service
     assert trusts("*") == YES
+
+
+def test_policy_variables_and_malformed_documents_leave_it_open() -> None:
+    logs = Target("arn:aws:logs:*:*:log-group:/ecs/api")
+    variable = doc(
+        [
+            {
+                "Effect": "Allow",
+                "Action": "logs:*",
+                "Resource": "arn:aws:logs:*:*:log-group:/ecs/${aws:PrincipalTag/app}*",
+            }
+        ]
+    )
+    assert answer([variable], Request("logs:PutLogEvents", logs))[0] == UNKNOWN
+    for statement in (V(5, Loc("p.json", 1)), None):
+        body = {"Version": V("2012-10-17", Loc("p.json"))}
+        if statement is not None:
+            body["Statement"] = statement
+        assert answer([V(body, Loc("p.json"))], ECR_AUTH)[0] == UNKNOWN
+
+
+def test_many_wildcards_cost_their_length_not_an_exponent() -> None:
+    """A pattern of many `*` against a long name that it nearly matches: a regular
+    expression would backtrack for minutes; the table takes milliseconds."""
+    import time
+
+    pattern = "arn:*:logs:*:*:log-group:" + "*a" * 30 + "*b"
+    target = Target("arn:aws:logs:eu-west-1:1:log-group:" + "a" * 200)
+    policy = doc([{"Effect": "Allow", "Action": "logs:*", "Resource": pattern}])
+    started = time.monotonic()
+    assert answer([policy], Request("logs:PutLogEvents", target))[0] == NO
+    assert time.monotonic() - started < 2

@@ -6,14 +6,19 @@ from __future__ import annotations
 
 import json
 
+from linter.sources.common import bracket_depth
 from linter.values import Unknown, V, rebuild, unknown, wrap
+
+MAX_DEPTH = 100  # JSON in a string nested deeper than any real document is not read
 
 
 def policy_document(v: V | None) -> V | None:
     """A policy document as the formats take one: a tree, or JSON text (CloudFormation's
     `AssumeRolePolicyDocument: |`, Terraform's heredoc); `jsonencode(...)` and an
     `aws_iam_policy_document`'s `json` are trees already."""
-    return decode_json_string(v, "policy documents") if v is not None else None
+    if v is None or v.value is None:  # Terraform's null: the argument is left out
+        return None
+    return decode_json_string(v, "policy documents")
 
 
 def decode_json_string(v: V, what: str = "container definitions") -> V:
@@ -26,6 +31,8 @@ def decode_json_string(v: V, what: str = "container definitions") -> V:
         return partial_json(v)
     if not isinstance(v.value, str):
         return v
+    if bracket_depth(v.value) > MAX_DEPTH:  # escaped brackets pass the file's own check
+        return unknown(f"{what} are nested too deeply to read", v.loc)
     try:
         data = json.loads(v.value)
     except ValueError:

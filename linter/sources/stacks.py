@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import hashlib
 import os
 import re
 from collections.abc import Callable, Iterator
@@ -67,25 +68,20 @@ class Scan:
 
 
 # What the repository walk learnt of each file, kept across the runs of one process
-# (a test suite, an editor) and keyed on the file's identity, size and modification
-# time: a file that changes is read again. Bounded; cleared when full.
+# (a test suite, an editor) and keyed on the file's content: decoding and scanning
+# again is what costs, reading is cheap. Bounded; cleared when full.
 _SEEN: dict[tuple, Any] = {}
-_SEEN_MAX = 50_000
+_SEEN_MAX = 5_000
 
 
-def _stamp(path: str, *extra: Any) -> tuple | None:
-    try:
-        st = os.stat(path)
-    except (OSError, ValueError):
-        return None
-    return (os.path.abspath(path), st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, *extra)
+def _stamp(path: str, data: bytes, *extra: Any) -> tuple:
+    return (os.path.abspath(path), hashlib.blake2b(data, digest_size=16).digest(), *extra)
 
 
-def _remember(key: tuple | None, value: Any) -> Any:
-    if key is not None:
-        if len(_SEEN) >= _SEEN_MAX:
-            _SEEN.clear()
-        _SEEN[key] = value
+def _remember(key: tuple, value: Any) -> Any:
+    if len(_SEEN) >= _SEEN_MAX:
+        _SEEN.clear()
+    _SEEN[key] = value
     return value
 
 
@@ -94,7 +90,11 @@ def _scan(
 ) -> Scan | None:
     if path in SCANS:
         return SCANS[path]
-    key = _stamp(path, "scan", tuple(sorted((given or {}).items())))
+    try:
+        data = files.read_bytes(path, keep=False)
+    except OSError:
+        return None
+    key = _stamp(path, data, "scan", tuple(sorted((given or {}).items())))
     if key in _SEEN:
         scan = _SEEN[key]
         if scan is None:
@@ -103,17 +103,14 @@ def _scan(
         # The name a run gives the file, and what pair() learns of the run (the children
         # it resolves), are the run's own.
         return dataclasses.replace(scan, path=path, children={})
-    scan = _remember(key, _scan_text(path, files, cache, given))
+    scan = _remember(key, _scan_text(path, data, files, cache, given))
     return dataclasses.replace(scan, children={}) if scan is not None else None
 
 
 def _scan_text(
-    path: str, files: Files, cache: dict[str, Any], given: dict[str, str] | None
+    path: str, data: bytes, files: Files, cache: dict[str, Any], given: dict[str, str] | None
 ) -> Scan | None:
-    try:
-        text = files.read_bytes(path, keep=False).decode("utf-8", errors="replace")
-    except OSError:
-        return None
+    text = data.decode("utf-8", errors="replace")
     if not _CANDIDATE.search(text):
         return None
     tree, problems = read_tree(path, files)
@@ -348,16 +345,14 @@ def _repository_templates(named: list[Unit], files: Files, filt: PathFilter | No
             path = os.path.normpath(os.path.relpath(full) if relative else full)
             if not name.endswith(DATA_SUFFIXES) or path in known or not wanted(path):
                 continue
-            if files.refusal(path):
+            try:
+                raw = files.read_bytes(path, keep=False)
+            except (OSError, Refused):
                 continue
-            key = _stamp(path, "candidate")
+            key = _stamp(path, raw, "candidate")
             if key in _SEEN:
                 wanted_here = _SEEN[key]
             else:
-                try:
-                    raw = files.read_bytes(path, keep=False)
-                except (OSError, Refused):
-                    continue
                 text = raw.decode("utf-8", errors="replace")
                 # One that neither exports, imports nor nests can pair with nothing.
                 found_here = bool(_CANDIDATE.search(text)) and kind_of(text) == m.CFN

@@ -994,26 +994,29 @@ def _strategy(blocks: list[V]) -> V | None:
     )
 
 
+_EXEC_LOG_KEYS = (
+    "cloud_watch_log_group_name",
+    "cloud_watch_encryption_enabled",
+    "s3_bucket_name",
+    "s3_bucket_encryption_enabled",
+    "s3_key_prefix",
+)
+
+
 def _cluster(rid, loc, t, p, u):
     kms, logging = None, None
     for conf in _blocks(p, "configuration"):
         for exe in _blocks(conf, "execute_command_configuration"):
             kms = exe.get("kms_key_id")
             logs = next(iter(_blocks(exe, "log_configuration")), None)
+            dyn = exe.get("log_configuration")
+            if dyn is not None and not dyn.known:  # a dynamic block over unknown values
+                logs = V({k: dyn for k in _EXEC_LOG_KEYS}, dyn.loc)  # all as unknown
             logging = m.ExecLogging(
                 exe.loc,
                 exe.get("logging"),
                 logs,
-                *(
-                    logs.get(k) if logs else None
-                    for k in (
-                        "cloud_watch_log_group_name",
-                        "cloud_watch_encryption_enabled",
-                        "s3_bucket_name",
-                        "s3_bucket_encryption_enabled",
-                        "s3_key_prefix",
-                    )
-                ),
+                *(logs.get(k) if logs else None for k in _EXEC_LOG_KEYS),
             )
     yield m.Cluster(
         rid,
