@@ -184,6 +184,10 @@ def _principal_in(v: V, who: Target) -> str:
             # An account (its root, or its id) admits every role of it: which account
             # the role is in is not known.
             answers.append(UNKNOWN)
+        elif any("*" in (shape(p) or "") or "?" in (shape(p) or "") for p in _entries(ids)):
+            # IAM reads a wildcard in a principal's ARN literally (only "*" alone is
+            # everyone): whether such a principal is the caller is left open.
+            answers.append(UNKNOWN)
         elif kind in ("AWS", "Service"):
             answers.append(_any(ids, who, _names))
         else:  # Federated, CanonicalUser: never a task's role or service
