@@ -146,8 +146,8 @@ def _roles(ctx: Context, p: Placement) -> Iterator[Blind]:
     calls = grants.calls(ctx.tpl, td, p.launch == "FARGATE", [p.svc])
     for kind in dict.fromkeys(c.role for c in calls if c.identity):
         v = getattr(td, grants.ROLE_FIELD[kind])
-        if v is None or (v.known and text(v) == ""):
-            continue
+        if unset(v):
+            continue  # left out: FG001's or FG080's
         role = ctx.roles.role(v)
         if role is None:
             why = ctx.tpl.why_unknown(v, f"the {kind} role") or f"the {kind} role"

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 from linter import model as m
 from linter.addresses import NO, YES
-from linter.iam import Roles, Verdict
+from linter.iam import Roles, Verdict, others_of
 from linter.policy import Request, Target
 from linter.reach import ECR_IMAGE
 from linter.values import Loc, V, ref_id, shape, text, truth, unset
@@ -37,7 +37,6 @@ EXEC_CHANNELS = (
 # https://docs.aws.amazon.com/AmazonECR/latest/userguide/vpc-endpoints.html
 LAYER_BUCKET = "arn:*:s3:::prod-*-starport-layer-bucket/**"
 ROLE_FIELD = {EXECUTION: "execution_role", TASK: "task_role"}
-ROLE_PROPERTY = {EXECUTION: "ExecutionRoleArn / execution_role_arn", TASK: "TaskRoleArn"}
 
 # A Secrets Manager ARN ends with "-" and six random characters; a valueFrom may add
 # ":json-key:version-stage:version-id" after it.
@@ -210,6 +209,7 @@ def _exec_logging(tpl: m.Template, conf: m.ExecLogging, what: str) -> list[Call]
 def lacks(tpl: m.Template, roles: Roles, placements: list) -> Iterator[Lack]:
     """Every call a role in scope certainly does not allow; a call its other role
     allows says so (FG085: the permission is on the wrong role)."""
+    granting = _resource_policies(tpl)
     by_td: dict[str, list] = {}
     for p in placements:
         if p.td is not None:
@@ -220,10 +220,9 @@ def lacks(tpl: m.Template, roles: Roles, placements: list) -> Iterator[Lack]:
         # when the task definition allows it and no launcher in scope says otherwise.
         launches = {p.launch for p in ps}
         fargate = "FARGATE" in launches or (
-            "FARGATE" in _compat(td) and (not ps or None in launches)
+            m.fargate_compatible(td) and (not ps or None in launches)
         )
         seen: set[tuple] = set()
-        granting = _resource_policies(tpl)
         for call in calls(tpl, td, fargate, [p.svc for p in ps]):
             if not call.identity or call.service in granting:
                 continue
@@ -264,10 +263,6 @@ _GRANTING = {
 def _resource_policies(tpl: m.Template) -> set[str]:
     present = set(tpl.types.values()) | tpl.uncertain
     return {svc for svc, types in _GRANTING.items() if present.intersection(types)}
-
-
-def _compat(td: m.TaskDefinition) -> list[str]:
-    return [text(x) or "" for x in td.compatibilities.items()] if td.compatibilities else []
 
 
 def _repository(image: str) -> Target:
@@ -311,7 +306,6 @@ def _secret(tpl: m.Template, s: V) -> list[Call]:
             if mt is None:
                 return []
             base = mt.group(1)
-            # A partial ARN (no random suffix) still names a suffixed secret.
             # A partial ARN (no random suffix) names a suffixed secret; one that looks
             # suffixed (`db-config`) may still be partial.
             full = f"{base}|{base}-??????"
@@ -358,6 +352,4 @@ def _kin(tpl: m.Template, v: V, arn: str) -> Target:
     rid = ref_id(v)
     if rid is None or rid not in tpl.types:
         return Target(arn)
-    kind = tpl.types[rid]
-    others = frozenset(i for i, t in tpl.types.items() if t == kind and i != rid)
-    return Target(arn, ref=rid, others=others)
+    return Target(arn, ref=rid, others=others_of(tpl, rid))

@@ -105,6 +105,13 @@ class Verdict:
     assumed: tuple[str, ...]
 
 
+def others_of(tpl: m.Template, rid: str) -> frozenset[str]:
+    """The other resources in scope of the same type: a reference to one of them does
+    not name `rid`."""
+    kind = tpl.types.get(rid)
+    return frozenset(i for i, t in tpl.types.items() if t == kind and i != rid)
+
+
 def deciding_steps(verdicts: list[tuple[str, Verdict]]) -> list[Step]:
     """One step per deciding statement, naming every action it decides."""
     grouped: dict[Deciding, list[str]] = {}
@@ -130,7 +137,7 @@ class Roles:
         sit before the name), and the role in scope a reference names."""
         if role is None:
             return Target(None)
-        others = frozenset(r.id for r in self.tpl.of(m.Role) if r.id != role.id)
+        others = others_of(self.tpl, role.id)
         name = text(role.name) if role.name is not None else None
         if not name:
             return Target("arn:*:iam::*:role/**", ref=role.id, others=others)

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TypeVar
 
-from linter.values import Loc, Ref, Unknown, V, ref_id
+from linter.values import Loc, Ref, Unknown, V, ref_id, text
 
 CFN = "cloudformation"
 TERRAFORM = "terraform"
@@ -366,6 +366,13 @@ class Ignore:
     first: int
     last: int
     problem: str = ""  # set when the suppression could not be understood
+
+
+def fargate_compatible(td: TaskDefinition) -> bool:
+    """`RequiresCompatibilities` names FARGATE."""
+    return td.compatibilities is not None and any(
+        (text(c) or "").upper() == "FARGATE" for c in td.compatibilities.items()
+    )
 
 
 def dropped_key(rtype: str, owner: str) -> str:

@@ -11,7 +11,7 @@ from linter import model as m
 from linter.endpoint_policies import Denial
 from linter.findings import Finding, RuleMeta, Step
 from linter.grants import Lack
-from linter.iam import DENIES, Roles, deciding_steps
+from linter.iam import DENIES, ELSEWHERE, Roles, deciding_steps
 from linter.nacl import EPHEMERAL, NaclVerdict, allows_anything, decide
 from linter.network import NO, DefaultRoute, Fact, Network, endpoint_service
 from linter.reach import Reach
@@ -221,8 +221,9 @@ def lack_finding(
 def denial_findings(
     ctx: Context, meta: RuleMeta, consequences: dict[str, str], fix: str
 ) -> Iterator[Finding]:
-    """One finding per (launcher, endpoint) whose policy stops calls of `services`: at
-    the policy, explained from the task's subnet to the deciding statement."""
+    """One finding per (launcher, endpoint) whose policy stops calls of the services
+    `consequences` names: at the policy, explained from the task's subnet to the
+    deciding statement."""
     groups: dict[tuple[str, str], list[Denial]] = {}
     for d in ctx.denials:
         if d.flow.need.service in consequences:
@@ -237,9 +238,9 @@ def denial_findings(
         for x in group:
             needs.setdefault((x.call.what, x.call.loc), []).append(x.action)
             if x.decision.loc is not None:
-                how = ("a Deny statement matches", x.decision.loc)
+                how = (DENIES, x.decision.loc)
             elif x.decision.near is not None:
-                how = ("allows only other resources for", x.decision.near)
+                how = (ELSEWHERE, x.decision.near)
             else:
                 how = ("no statement allows", ep.policy.loc)
             decided.setdefault(how, []).append(x.action)

@@ -82,23 +82,15 @@ _ROOT = re.compile(r"^(arn:[^:]*:iam::[^:]*:root|\d{12}|\*)$")
 def check(ctx: Context) -> Iterator[Finding]:
     for group in lacks_by_need(ctx, META.id):
         # A key policy naming the role grants it alone, without IAM: read it when the key
-        # is in the files, else assume it does not.
-        named = next(
-            (
-                c.exec_kms_key
-                for c in ctx.tpl.of(m.Cluster)
-                if c.exec_kms_key is not None and c.exec_kms_key.loc == group[0].call.loc
-            ),
-            None,
-        )
-        key = ctx.tpl.deref(named, m.KmsKey)
+        # is in the files (the call names it), else assume it does not.
+        key = ctx.tpl.get(group[0].call.resource.ref or "", m.KmsKey)
         if key is not None:
             if _key_policy(ctx, key, group[0].role).answer != NO:
                 continue
             severity = None
         else:
             severity = "warning"
-        f = lack_finding(
+        yield lack_finding(
             META,
             group,
             "ECS Exec sessions fail in the handshake (Fetching data key failed)"
@@ -110,7 +102,6 @@ def check(ctx: Context) -> Iterator[Finding]:
             "Allow kms:Decrypt on the key in a policy of the task role.",
             severity=severity,
         )
-        yield f
     seen: set[tuple[str, str]] = set()
     for p in with_exec(ctx):
         if p.td is None:

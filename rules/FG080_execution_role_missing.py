@@ -74,8 +74,7 @@ def check(ctx: Context) -> Iterator[Finding]:
         role = td.execution_role
         if td.containers is None or not unset(role):
             continue
-        compat = [text(x) for x in td.compatibilities.items()] if td.compatibilities else []
-        fargate = td.id in fargate_tds or "FARGATE" in compat
+        fargate = td.id in fargate_tds or m.fargate_compatible(td)
         need = _need(td, fargate)
         if need is None:
             continue

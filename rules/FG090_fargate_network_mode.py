@@ -54,7 +54,7 @@ from linter import model as m
 from linter.findings import Finding, RuleMeta, Step
 from linter.network import task_network_mode
 from linter.rulekit import Context, finding, placements
-from linter.values import shape, text
+from linter.values import shape
 
 META = RuleMeta(
     id="FG090",
@@ -64,23 +64,17 @@ META = RuleMeta(
 )
 
 
-def _fargate_compatible(td: m.TaskDefinition) -> bool:
-    return td.compatibilities is not None and any(
-        (text(c) or "").upper() == "FARGATE" for c in td.compatibilities.items()
-    )
-
-
 def check(ctx: Context) -> Iterator[Finding]:
     yield from _misplaced(ctx)
     by_service = {p.td.id: p for p in placements(ctx) if p.td and p.launch == "FARGATE"}
     for td in ctx.tpl.of(m.TaskDefinition):
         launcher = by_service.get(td.id)
-        if not _fargate_compatible(td) and launcher is None:
+        if not m.fargate_compatible(td) and launcher is None:
             continue
         mode, assumed = task_network_mode(td)
         if mode is None or mode == "awsvpc":
             continue
-        if _fargate_compatible(td):
+        if m.fargate_compatible(td):
             why = Step("RequiresCompatibilities includes FARGATE", td.compatibilities.loc)
         else:
             why = Step(f"{launcher.svc.id} launches it on Fargate", launcher.svc.loc)
