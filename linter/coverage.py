@@ -89,6 +89,7 @@ def _blinds(ctx: Context, p: Placement) -> Iterator[Blind]:
                 why = c.image.value.reason if is_unknown(c.image) else "not known"
                 yield Blind(f"the image of container {text(c.name)}: {why}", c.image.loc)
     yield from _roles(ctx, p)
+    yield from _balancers(ctx, p)
     if p.launch is None:
         yield _launch(ctx, p)
     if td is not None and p.mode is None:
@@ -159,6 +160,24 @@ def _roles(ctx: Context, p: Placement) -> Iterator[Blind]:
                 yield Blind(f"the policies of {role.id}: {src.label} is not known", src.loc)
         if perms.open:
             yield Blind(f"the policies of {role.id}: {perms.open[0]}", role.loc)
+
+
+def _balancers(ctx: Context, p: Placement) -> Iterator[Blind]:
+    """A load-balancer binding whose target group, or the listeners forwarding to it,
+    cannot be seen: its path from the load balancer is not checked."""
+    if not p.svc.load_balancers_known:
+        yield Blind("the load balancers of the service are not known", p.svc.loc)
+    for b in p.svc.load_balancers:
+        if b.target_group is None:
+            continue  # a Classic Load Balancer: FG032 says what it can
+        tg = ctx.lb.target_group(b)
+        if tg is None:
+            why = ctx.tpl.why_unknown(b.target_group, "the target group") or "the target group"
+            yield Blind(f"{why} (its load-balancer path is not checked)", b.target_group.loc)
+            continue
+        found, why = ctx.lb.forwarders(tg)
+        if found is None:
+            yield Blind(f"the listeners of {tg.id}: {why}", tg.loc)
 
 
 def _handed(ctx: Context, p: Placement, reach: Reach) -> Iterator[Blind]:

@@ -41,6 +41,8 @@ class Subnet(Resource):
     vpc: V | None = None
     cidr: V | None = None
     ipv6_cidr: V | None = None
+    az: V | None = None  # AvailabilityZone / availability_zone (or its id)
+    public_ip: V | None = None  # MapPublicIpOnLaunch (default false)
 
 
 @dataclass(frozen=True)
@@ -219,11 +221,29 @@ class Cluster(Resource):
 class CapacityProvider(Resource):
     """An ASG capacity provider (EC2)."""
 
+    asg: V | None = None  # AutoScalingGroupProvider.AutoScalingGroupArn
+
+
+@dataclass(frozen=True)
+class AutoScalingGroup(Resource):
+    """The container instances behind an EC2 capacity provider."""
+
+    subnets: V | None = None  # VPCZoneIdentifier / vpc_zone_identifier
+    launch: V | None = None  # the launch template or launch configuration it uses
+
+
+@dataclass(frozen=True)
+class LaunchTemplate(Resource):
+    """A launch template or launch configuration: what the instances get."""
+
+    public_ip: V | None = None  # AssociatePublicIpAddress (none: the subnet decides)
+
 
 @dataclass(frozen=True)
 class ClusterCapacityProviders(Resource):
     cluster: V | None = None
     default_strategy: V | None = None
+    providers: V | None = None  # CapacityProviders / capacity_providers
 
 
 @dataclass(frozen=True)
@@ -231,6 +251,9 @@ class PortMapping:
     loc: Loc
     container_port: V | None
     host_port: V | None
+    protocol: V | None = None  # tcp (default) / udp
+    name: V | None = None  # the Service Connect port name
+    app_protocol: V | None = None  # http / http2 / grpc (Service Connect only)
 
 
 @dataclass(frozen=True)
@@ -239,6 +262,7 @@ class Container:
     name: V | None
     image: V | None
     port_mappings: tuple[PortMapping, ...] = ()
+    ports_known: bool = True  # False when portMappings (or one of them) cannot be read
     init_process: V | None = None
     readonly_root: V | None = None
     network_mode: V | None = None  # misplaced key, ignored by ECS
@@ -249,6 +273,18 @@ class Container:
     secret_names: tuple[V, ...] = ()  # the environment variables `secrets` set
     credentials: V | None = None  # repositoryCredentials.credentialsParameter
     environment_files: tuple[V, ...] = ()  # S3 object ARNs
+    env_secrets: tuple[V, ...] = ()  # valueFrom of `secrets` alone (not secretOptions)
+    # the portMappings value as written (its shape) and the key it was written under
+    port_mappings_value: V | None = None
+    port_mappings_key: str = ""
+    links: V | None = None
+    hostname: V | None = None
+    dns_servers: V | None = None
+    dns_search_domains: V | None = None
+    extra_hosts: V | None = None
+    disable_networking: V | None = None
+    command: V | None = None
+    entry_point: V | None = None
 
 
 @dataclass(frozen=True)
@@ -262,6 +298,9 @@ class TaskDefinition(Resource):
     os_family: V | None = None  # RuntimePlatform.OperatingSystemFamily (default LINUX)
     task_role: V | None = None  # TaskRoleArn: what the application and ECS Exec use
     execution_role: V | None = None  # ExecutionRoleArn: what the agent pulls and logs with
+    efs_volumes: tuple[V, ...] = ()  # the EFS configurations of the volumes
+    ephemeral_storage: V | None = None  # EphemeralStorage / ephemeral_storage
+    memory: V | None = None  # task-level Memory (Service Connect requires it)
 
 
 @dataclass(frozen=True)
@@ -270,6 +309,75 @@ class LoadBalancerBinding:
     target_group: V | None
     container_name: V | None
     container_port: V | None
+    classic: V | None = None  # LoadBalancerName / elb_name: a Classic Load Balancer
+
+
+@dataclass(frozen=True)
+class Namespace(Resource):
+    """A Cloud Map namespace."""
+
+    kind: str = ""  # private (DNS in a VPC), public (DNS) or http (API only)
+    vpc: V | None = None  # the VPC of a private DNS namespace
+
+
+@dataclass(frozen=True)
+class DiscoveryService(Resource):
+    """A Cloud Map service that ECS registers tasks in."""
+
+    namespace: V | None = None
+    record_types: V | None = None  # DnsConfig.DnsRecords[].Type: A, AAAA, SRV, CNAME
+
+
+@dataclass(frozen=True)
+class FileSystem(Resource):
+    """An EFS file system."""
+
+    one_zone: V | None = None  # AvailabilityZoneName: a One Zone file system
+
+
+@dataclass(frozen=True)
+class MountTarget(Resource):
+    file_system: V | None = None
+    subnet: V | None = None
+    security_groups: V | None = None  # none: the VPC default group (TF; CFN requires them)
+
+
+@dataclass(frozen=True)
+class AccessPoint(Resource):
+    file_system: V | None = None
+
+
+@dataclass(frozen=True)
+class LoadBalancer(Resource):
+    """An Application or Network Load Balancer (ELBv2)."""
+
+    lb_type: V | None = None  # application (default) / network / gateway
+    internal: V | None = None  # Scheme internal / TF internal; default internet-facing
+    subnets: V | None = None  # Subnets, or the subnets of SubnetMappings
+    security_groups: V | None = None  # none: an ALB gets the VPC default group
+    ip_address_type: V | None = None  # ipv4 (default) / dualstack / ...
+
+
+@dataclass(frozen=True)
+class TargetGroup(Resource):
+    target_type: V | None = None  # instance (default) / ip / lambda / alb
+    port: V | None = None
+    protocol: V | None = None
+    vpc: V | None = None
+    health_check_port: V | None = None  # default traffic-port
+    preserve_client_ip: V | None = None  # NLB attribute preserve_client_ip.enabled
+
+
+@dataclass(frozen=True)
+class Listener(Resource):
+    """A listener (on `load_balancer`) or a listener rule (on `listener`), with the
+    target groups its actions forward to."""
+
+    load_balancer: V | None = None
+    listener: V | None = None
+    port: V | None = None
+    target_groups: tuple[V, ...] = ()
+    actions_known: bool = True  # False when the actions are dynamic
 
 
 @dataclass(frozen=True)
@@ -290,6 +398,9 @@ class Service(Resource):
     service_registries: V | None = None
     platform_version: V | None = None  # omitted / LATEST: 1.4.0 or later on Linux
     role: V | None = None  # the service's IAM role (Role / iam_role), for classic LBs
+    # ServiceConnectConfiguration, camel-cased like a task definition's keys
+    service_connect: V | None = None
+    deployment_controller: V | None = None  # DeploymentController.Type (default ECS)
     condition: str = ""  # CFN Condition: the launcher exists only when it holds
 
 
@@ -413,6 +524,12 @@ class Template:
     handed: dict[str, str] = field(default_factory=dict)
     # resource id -> the CDK construct path that made it (aws:cdk:path metadata)
     constructs: dict[str, str] = field(default_factory=dict)
+    # the Region the resources are deployed to, when the files say (a Terraform
+    # provider's literal region); None when unknown (CloudFormation's AWS::Region)
+    region: V | None = None
+    # resource id -> what it waits for: CloudFormation DependsOn of every resource, and
+    # the resources a launcher references (creation order, FG034)
+    depends: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     def add(self, r: Resource) -> None:
         self.resources[r.id] = r

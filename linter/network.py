@@ -303,7 +303,7 @@ class Network:
         rt, status, steps = self.route_table(subnet)
         # An exported subnet is doubt only while it has no association here: another
         # stack can associate it, but cannot replace the association this one makes.
-        assumed = self.dropped(*_ROUTING_TYPES)
+        assumed = self.dropped(*ROUTING_TYPES)
         if status == MAIN:
             assoc = m.dropped_key("AWS::EC2::SubnetRouteTableAssociation", subnet.id)
             assumed = self.exported(subnet) + assumed + self.dropped(assoc)
@@ -626,7 +626,7 @@ class Network:
 # Source types, of both formats (a CloudFormation resource left out by a Condition
 # that is false by a parameter default is dropped too).
 ENDPOINT_TYPES = ("aws_vpc_endpoint", "AWS::EC2::VPCEndpoint")
-_ROUTING_TYPES = (
+ROUTING_TYPES = (
     "AWS::EC2::Route",
     "AWS::EC2::RouteTable",
     "AWS::EC2::SubnetRouteTableAssociation",

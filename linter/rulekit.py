@@ -12,6 +12,7 @@ from linter.endpoint_policies import Denial
 from linter.findings import Finding, RuleMeta, Step
 from linter.grants import Lack
 from linter.iam import DENIES, ELSEWHERE, Roles, deciding_steps
+from linter.lb import Balancing
 from linter.nacl import EPHEMERAL, NaclVerdict, allows_anything, decide
 from linter.network import NO, DefaultRoute, Fact, Network, endpoint_service
 from linter.reach import Reach
@@ -56,6 +57,10 @@ class Context:
         return {}
 
     @cached_property
+    def lb(self) -> Balancing:
+        return Balancing(self.tpl, self.net)
+
+    @cached_property
     def roles(self) -> Roles:
         return Roles(self.tpl)
 
@@ -89,6 +94,12 @@ class Placement:
     assumed: tuple[str, ...]
 
     @property
+    def mode_step(self) -> Step:
+        """Where the task definition sets its network mode (or is, when it leaves it out)."""
+        td = self.td
+        return Step(f"{td.id} uses {self.mode} network mode", (td.network_mode or td).loc)
+
+    @property
     def where(self) -> Loc:
         """Network findings point at the subnets line (else the network block, the service)."""
         for v in (self.svc.subnets, self.svc.network):
@@ -99,6 +110,15 @@ class Placement:
 
 def placements(ctx: Context) -> Iterator[Placement]:
     yield from ctx.placements
+
+
+def bound(ctx: Context) -> Iterator[tuple[Placement, m.LoadBalancerBinding, m.TargetGroup]]:
+    """Each load-balancer binding of a placement whose target group is defined here."""
+    for p in ctx.placements:
+        for b in p.svc.load_balancers:
+            tg = ctx.lb.target_group(b)
+            if tg is not None:
+                yield p, b, tg
 
 
 def with_exec(ctx: Context) -> Iterator[Placement]:

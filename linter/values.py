@@ -61,6 +61,14 @@ class Placeholder(Unknown):
     text: str = ""
 
 
+@dataclass(frozen=True, slots=True)
+class Zone(Unknown):
+    """The n-th Availability Zone of the deploy Region (`Fn::Select [n, Fn::GetAZs ""]`):
+    its name is unknown, but two of them with the same index are the same zone."""
+
+    index: int = 0
+
+
 def failed(reason: str, loc: Loc) -> V:
     return V(Failed(reason), loc)
 
@@ -271,6 +279,33 @@ def wrap(x: Any, loc: Loc, assumed: tuple[str, ...] = ()) -> V:
     if isinstance(x, Unknown):
         return V(x, loc)
     return V(x, loc, assumed)
+
+
+def prop(v: V | None, camel: str) -> V | None:
+    """A property however the format spells it: camelCase (task-definition JSON),
+    PascalCase (CloudFormation) or snake_case (Terraform)."""
+    if v is None or not isinstance(v.value, dict):
+        return None
+    snake = re.sub(r"(?<!^)([A-Z])", r"_\1", camel).lower()
+    for k in (camel, camel[0].upper() + camel[1:], snake):
+        got = v.value.get(k)
+        if got is not None:
+            return got
+    return None
+
+
+def pluck(v: V, key: str) -> V:
+    """One key of every element of a list (`SubnetMappings[].SubnetId`); unknown when the
+    list or an element is, or an element lacks the key."""
+    if not v.known or not isinstance(v.value, list):
+        return v if not v.known else unknown(f"{key} of a value that is not a list", v.loc)
+    out = []
+    for x in v.value:
+        got = x.get(key)
+        if got is None:
+            return unknown(f"an element without {key}", x.loc)
+        out.append(got)
+    return V(out, v.loc, v.assumed)
 
 
 def rebuild(v: V, node: Callable[[V], V]) -> V:

@@ -18,18 +18,21 @@ from linter.budget import Budget, TooComplex
 from linter.files import Files
 from linter.sources import Loaded, ParseProblem, read_tree
 from linter.sources.common import attach_standalone_rules, bracket_depth
-from linter.sources.containers import containers, unknown_why
+from linter.sources.containers import containers, efs_volumes, unknown_why
 from linter.sources.json_text import policy_document
 from linter.values import (
     Loc,
     Ref,
     Unknown,
     V,
+    Zone,
+    pluck,
     rebuild,
     ref_id,
     ref_ids,
     same,
     shape,
+    text,
     truth,
     type_shape,
     unknown,
@@ -332,6 +335,8 @@ class Resolver:
             if isinstance(arg, list) and len(arg) == 2:
                 idx, lst = self.value(arg[0], loc), self.value(arg[1], loc)
                 i = _index(idx)
+                if i is not None and _region_zones(arg[1]):
+                    return V(Zone(f"Availability Zone {i} of the Region", index=i), loc)
                 items = lst.value if lst is not None and isinstance(lst.value, list) else []
                 if i is not None and 0 <= i < len(items):
                     return items[i]
@@ -603,6 +608,14 @@ def _index(v: V | None) -> int | None:
     return whole(x)
 
 
+def _region_zones(node: Any) -> bool:
+    """`Fn::GetAZs` of the stack's own Region ("" or `Ref: AWS::Region`)."""
+    if not isinstance(node, dict) or len(node) != 1 or "Fn::GetAZs" not in node:
+        return False
+    region = node["Fn::GetAZs"]
+    return region == "" or region == {"Ref": "AWS::Region"}
+
+
 def _first(arg: Any) -> str:
     return arg[0] if isinstance(arg, list) and arg and isinstance(arg[0], str) else "?"
 
@@ -739,6 +752,11 @@ def add_resources(tpl: m.Template, rs: Resolver) -> None:
         builder = _BUILDERS.get(rtype)
         props = body.get("Properties")
         pv = rs.value(props, loc) if isinstance(props, dict) else V({}, loc)
+        deps = _depends_on(body, rs.prefix)
+        if rtype == "AWS::ECS::Service":  # a reference orders creation as DependsOn does
+            deps += tuple(ref_ids(pv))
+        if deps:
+            tpl.depends[rid] = tuple(dict.fromkeys(deps))
         if builder is None:
             continue
         for res in builder(rid, loc, rtype, pv or V({}, loc)):
@@ -796,13 +814,17 @@ def _with_attributes(res: m.Resource, body: dict, holds: V, prefix: str) -> m.Re
     """Resource attributes some rules read: DependsOn on routes, Condition on launchers
     (a condition that holds only by assumption is one; one that is unknown, too)."""
     if isinstance(res, m.Route):
-        deps = body.get("DependsOn")
-        deps = [deps] if isinstance(deps, str) else deps if isinstance(deps, list) else []
-        return dataclasses.replace(res, depends_on=tuple(prefix + str(d) for d in deps))
+        return dataclasses.replace(res, depends_on=_depends_on(body, prefix))
     cond = body.get("Condition")
     if isinstance(res, m.Service) and isinstance(cond, str) and (holds.assumed or not holds.known):
         return dataclasses.replace(res, condition=str(cond))
     return res
+
+
+def _depends_on(body: dict, prefix: str) -> tuple[str, ...]:
+    deps = body.get("DependsOn")
+    deps = [deps] if isinstance(deps, str) else deps if isinstance(deps, list) else []
+    return tuple(prefix + str(d) for d in deps)
 
 
 def collect_exports(
@@ -847,7 +869,16 @@ def _vpc(lid, loc, t, p):
 
 
 def _subnet(lid, loc, t, p):
-    yield m.Subnet(lid, loc, t, p.get("VpcId"), p.get("CidrBlock"), p.get("Ipv6CidrBlock"))
+    yield m.Subnet(
+        lid,
+        loc,
+        t,
+        p.get("VpcId"),
+        p.get("CidrBlock"),
+        p.get("Ipv6CidrBlock"),
+        p.get("AvailabilityZone") or p.get("AvailabilityZoneId"),
+        p.get("MapPublicIpOnLaunch"),
+    )
 
 
 def _route_table(lid, loc, t, p):
@@ -1019,12 +1050,40 @@ def _exec_logging(conf: V) -> m.ExecLogging:
 
 def _cluster_cps(lid, loc, t, p):
     yield m.ClusterCapacityProviders(
-        lid, loc, t, p.get("Cluster"), p.get("DefaultCapacityProviderStrategy")
+        lid,
+        loc,
+        t,
+        p.get("Cluster"),
+        p.get("DefaultCapacityProviderStrategy"),
+        p.get("CapacityProviders"),
     )
 
 
 def _capacity_provider(lid, loc, t, p):
-    yield m.CapacityProvider(lid, loc, t)
+    yield m.CapacityProvider(lid, loc, t, p.get("AutoScalingGroupProvider", "AutoScalingGroupArn"))
+
+
+def _asg(lid, loc, t, p):
+    lt = p.get("LaunchTemplate")
+    mixed = p.get("MixedInstancesPolicy", "LaunchTemplate", "LaunchTemplateSpecification")
+    launch = None
+    for spec in (lt, mixed):
+        if launch is None and spec is not None:
+            launch = spec.get("LaunchTemplateId") or spec.get("LaunchTemplateName")
+    launch = launch or p.get("LaunchConfigurationName")
+    yield m.AutoScalingGroup(lid, loc, t, p.get("VPCZoneIdentifier"), launch)
+
+
+def _launch_template(lid, loc, t, p):
+    if t == "AWS::AutoScaling::LaunchConfiguration":
+        yield m.LaunchTemplate(lid, loc, t, p.get("AssociatePublicIpAddress"))
+        return
+    nics = p.get("LaunchTemplateData", "NetworkInterfaces")
+    first = next(iter(nics.items()), None) if nics is not None and nics.known else None
+    public = first.get("AssociatePublicIpAddress") if first is not None else None
+    if nics is not None and not nics.known:
+        public = nics  # unknown interfaces: unknown public IP
+    yield m.LaunchTemplate(lid, loc, t, public)
 
 
 def _lb_bindings(v: V | None) -> tuple[m.LoadBalancerBinding, ...]:
@@ -1032,7 +1091,11 @@ def _lb_bindings(v: V | None) -> tuple[m.LoadBalancerBinding, ...]:
         return ()
     return tuple(
         m.LoadBalancerBinding(
-            b.loc, b.get("TargetGroupArn"), b.get("ContainerName"), b.get("ContainerPort")
+            b.loc,
+            b.get("TargetGroupArn"),
+            b.get("ContainerName"),
+            b.get("ContainerPort"),
+            b.get("LoadBalancerName"),
         )
         for b in v.items()
     )
@@ -1071,6 +1134,8 @@ def _service(lid, loc, t, p):
         load_balancers=_lb_bindings(p.get("LoadBalancers")),
         load_balancers_known=p.get("LoadBalancers") is None or p.get("LoadBalancers").known,
         service_registries=p.get("ServiceRegistries"),
+        service_connect=p.get("ServiceConnectConfiguration"),
+        deployment_controller=p.get("DeploymentController", "Type"),
     )
 
 
@@ -1118,6 +1183,9 @@ def _task_definition(lid, loc, t, p):
         os_family=p.get("RuntimePlatform", "OperatingSystemFamily"),
         task_role=p.get("TaskRoleArn"),
         execution_role=p.get("ExecutionRoleArn"),
+        efs_volumes=efs_volumes(p.get("Volumes")),
+        ephemeral_storage=p.get("EphemeralStorage"),
+        memory=p.get("Memory"),
     )
 
 
@@ -1157,6 +1225,119 @@ def _log_group(lid, loc, t, p):
     yield m.LogGroup(lid, loc, t, p.get("LogGroupName"), p.get("KmsKeyId"))
 
 
+def _load_balancer(lid, loc, t, p):
+    subnets, mappings = p.get("Subnets"), p.get("SubnetMappings")
+    if subnets is None and mappings is not None:
+        subnets = pluck(mappings, "SubnetId")
+    internal = p.get("Scheme")
+    yield m.LoadBalancer(
+        lid,
+        loc,
+        t,
+        lb_type=p.get("Type"),
+        internal=_scheme(internal),
+        subnets=subnets,
+        security_groups=p.get("SecurityGroups"),
+        ip_address_type=p.get("IpAddressType"),
+    )
+
+
+_NAMESPACE_KINDS = {
+    "AWS::ServiceDiscovery::PrivateDnsNamespace": "private",
+    "AWS::ServiceDiscovery::PublicDnsNamespace": "public",
+    "AWS::ServiceDiscovery::HttpNamespace": "http",
+}
+
+
+def _namespace(lid, loc, t, p):
+    yield m.Namespace(lid, loc, t, _NAMESPACE_KINDS[t], p.get("Vpc"))
+
+
+def _discovery_service(lid, loc, t, p):
+    dns = p.get("DnsConfig")
+    records = dns.get("DnsRecords") if dns is not None else None
+    yield m.DiscoveryService(
+        lid,
+        loc,
+        t,
+        p.get("NamespaceId") or (dns.get("NamespaceId") if dns is not None else None),
+        pluck(records, "Type") if records is not None else None,
+    )
+
+
+def _file_system(lid, loc, t, p):
+    yield m.FileSystem(lid, loc, t, p.get("AvailabilityZoneName"))
+
+
+def _mount_target(lid, loc, t, p):
+    yield m.MountTarget(
+        lid, loc, t, p.get("FileSystemId"), p.get("SubnetId"), p.get("SecurityGroups")
+    )
+
+
+def _access_point(lid, loc, t, p):
+    yield m.AccessPoint(lid, loc, t, p.get("FileSystemId"))
+
+
+def _scheme(v: V | None) -> V | None:
+    """`Scheme` as the `internal` flag Terraform writes (default internet-facing)."""
+    if v is None or not v.known:
+        return v
+    return V(text(v) == "internal", v.loc, v.assumed)
+
+
+def _target_group(lid, loc, t, p):
+    attrs = p.get("TargetGroupAttributes")
+    preserve = None
+    for a in attrs.items() if attrs is not None and attrs.known else ():
+        if text(a.get("Key")) == "preserve_client_ip.enabled":
+            preserve = a.get("Value")
+    yield m.TargetGroup(
+        lid,
+        loc,
+        t,
+        target_type=p.get("TargetType"),
+        port=p.get("Port"),
+        protocol=p.get("Protocol"),
+        vpc=p.get("VpcId"),
+        health_check_port=p.get("HealthCheckPort"),
+        preserve_client_ip=preserve,
+    )
+
+
+def _forwarded(actions: V | None) -> tuple[tuple[V, ...], bool]:
+    """The target groups a listener's (or rule's) actions forward to, and whether the
+    actions could be read."""
+    if actions is None:
+        return (), True
+    if not actions.known:
+        return (), False
+    out: list[V] = []
+    for a in actions.items():
+        if a.get("TargetGroupArn") is not None:
+            out.append(a.get("TargetGroupArn"))
+        groups = a.get("ForwardConfig", "TargetGroups")
+        if groups is not None and not groups.known:
+            return tuple(out), False
+        out.extend(g.get("TargetGroupArn") for g in (groups.items() if groups else ()))
+    return tuple(x for x in out if x is not None), True
+
+
+def _listener(lid, loc, t, p):
+    rule = t == "AWS::ElasticLoadBalancingV2::ListenerRule"
+    groups, known = _forwarded(p.get("Actions" if rule else "DefaultActions"))
+    yield m.Listener(
+        lid,
+        loc,
+        t,
+        load_balancer=None if rule else p.get("LoadBalancerArn"),
+        listener=p.get("ListenerArn") if rule else None,
+        port=p.get("Port"),
+        target_groups=groups,
+        actions_known=known,
+    )
+
+
 _BUILDERS = {
     "AWS::EC2::VPC": _vpc,
     "AWS::EC2::Subnet": _subnet,
@@ -1182,6 +1363,18 @@ _BUILDERS = {
     "AWS::Scheduler::Schedule": _schedule,
     "AWS::ECS::TaskDefinition": _task_definition,
     "AWS::Logs::LogGroup": _log_group,
+    "AWS::ElasticLoadBalancingV2::LoadBalancer": _load_balancer,
+    "AWS::EFS::FileSystem": _file_system,
+    "AWS::AutoScaling::AutoScalingGroup": _asg,
+    "AWS::AutoScaling::LaunchConfiguration": _launch_template,
+    "AWS::EC2::LaunchTemplate": _launch_template,
+    **{t: _namespace for t in _NAMESPACE_KINDS},
+    "AWS::ServiceDiscovery::Service": _discovery_service,
+    "AWS::EFS::MountTarget": _mount_target,
+    "AWS::EFS::AccessPoint": _access_point,
+    "AWS::ElasticLoadBalancingV2::TargetGroup": _target_group,
+    "AWS::ElasticLoadBalancingV2::Listener": _listener,
+    "AWS::ElasticLoadBalancingV2::ListenerRule": _listener,
     "AWS::KMS::Key": _kms_key,
     "AWS::IAM::Role": _role,
     "AWS::IAM::Policy": _policy,

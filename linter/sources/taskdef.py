@@ -10,7 +10,7 @@ from linter import model as m
 from linter.files import Files
 from linter.sources import Loaded, ParseProblem, read_tree
 from linter.sources.cloudformation import decode, mark
-from linter.sources.containers import containers, key, unknown_why
+from linter.sources.containers import containers, efs_volumes, key, unknown_why
 from linter.values import Loc, Placeholder, V, rebuild
 
 # Placeholders that deploy tooling fills in: <X>, {{X}}, ${X}, #{X}.
@@ -97,6 +97,9 @@ def from_tree(path: str, tree) -> Loaded:
             os_family=root.get("runtimePlatform", "operatingSystemFamily"),
             task_role=root.get("taskRoleArn"),
             execution_role=root.get("executionRoleArn"),
+            efs_volumes=efs_volumes(root.get("volumes")),
+            ephemeral_storage=root.get("ephemeralStorage"),
+            memory=root.get("memory"),
         )
     )
     return Loaded(tpl)

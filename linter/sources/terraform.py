@@ -15,6 +15,8 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from lark import Tree
+
 from linter import iam
 from linter import model as m
 from linter.budget import Budget
@@ -40,6 +42,7 @@ from linter.values import (
     Unknown,
     V,
     plain,
+    pluck,
     rebuild,
     ref_id,
     ref_ids,
@@ -668,14 +671,33 @@ def build(unit: Unit, tpl: m.Template) -> None:
     for b in unit.blocks:
         if b.kind in ("resource", "data", "module"):
             tpl.spans.append(m.Span(b.file, b.loc.line, b.loc.end_line or b.loc.line))
+        if b.kind in ("resource", "module") and not unit.prefix:
+            if unit.meta_arg(b, "provider" if b.kind == "resource" else "providers"):
+                # Some resources run on another provider, maybe in another Region.
+                tpl.region = unknown(f"{'.'.join(b.labels)} names its provider", b.loc)
         if b.kind == "resource" and len(b.labels) == 2:
             build_resource(unit, tpl, b)
         elif b.kind == "output" and not unit.prefix:
             _collect_output(unit, tpl, b)
+        elif b.kind == "provider" and b.labels == ["aws"] and not unit.prefix:
+            _provider_region(unit, tpl, b)
         elif b.kind == "module" and b.labels:
             unit.ev.modules[b.labels[0]](b.loc)  # its instances become children
     for child in unit.children:
         build(child, tpl)
+
+
+def _provider_region(unit: Unit, tpl: m.Template, b: Block) -> None:
+    """The default aws provider's region (an aliased one serves only what names it); two
+    default providers, or none, leave it unknown."""
+    if unit.meta_arg(b, "alias") is not None:
+        return
+    node = unit.meta_arg(b, "region")
+    region = unit.eval_in(node, b.file, Scope()) if node is not None else None
+    if tpl.region is not None or region is None or not isinstance(region.value, str):
+        tpl.region = unknown("more than one aws provider", b.loc) if tpl.region else None
+        return
+    tpl.region = region
 
 
 def _collect_output(unit: Unit, tpl: m.Template, b: Block) -> None:
@@ -709,8 +731,32 @@ def build_resource(unit: Unit, tpl: m.Template, b: Block) -> None:
         if not isinstance(rid, str):  # a map that happens to hold our key: not an instance
             tpl.uncertain.add(rtype)
             continue
+        if rtype == "aws_ecs_service":  # what orders its creation (FG034)
+            deps = _depends_on(unit, b) + tuple(ref_ids(inst))
+            if deps:
+                tpl.depends[rid] = tuple(dict.fromkeys(deps))
         for res in builder(rid, b.loc, rtype, inst, unit):
             tpl.add(res)
+
+
+def _depends_on(unit: Unit, b: Block) -> tuple[str, ...]:
+    """The resources a block's `depends_on` names (the listener race, FG034): read as
+    written, since evaluating `aws_lb_listener.http` gives the listener's attributes."""
+    node = unit.meta_arg(b, "depends_on")
+    out: list[str] = []
+    stack = [node] if node is not None else []
+    while stack and len(out) < 100:
+        t = stack.pop()
+        if not isinstance(t, Tree):
+            continue
+        kids = children(t)
+        if t.data == "get_attr_expr_term" and len(kids) == 2 and kids[1].data == "get_attr":
+            base = name_of(kids[0])
+            if base not in ("data", "var", "local"):  # a module: all its resources
+                out.append(f"{unit.prefix}{base}.{name_of(kids[1])}")
+                continue
+        stack.extend(reversed(kids))
+    return tuple(dict.fromkeys(out))
 
 
 # -- resource builders ----------------------------------------------------------------------
@@ -733,7 +779,16 @@ def _vpc(rid, loc, t, p, u):
 
 
 def _subnet(rid, loc, t, p, u):
-    yield m.Subnet(rid, loc, t, p.get("vpc_id"), p.get("cidr_block"), p.get("ipv6_cidr_block"))
+    yield m.Subnet(
+        rid,
+        loc,
+        t,
+        p.get("vpc_id"),
+        p.get("cidr_block"),
+        p.get("ipv6_cidr_block"),
+        p.get("availability_zone") or p.get("availability_zone_id"),
+        p.get("map_public_ip_on_launch"),
+    )
 
 
 _ROUTE_TARGETS = (
@@ -1035,11 +1090,37 @@ def _cluster_cps(rid, loc, t, p, u):
         t,
         p.get("cluster_name"),
         _strategy(_blocks(p, "default_capacity_provider_strategy")),
+        p.get("capacity_providers"),
     )
 
 
 def _capacity_provider(rid, loc, t, p, u):
-    yield m.CapacityProvider(rid, loc, t)
+    asg = next(iter(_blocks(p, "auto_scaling_group_provider")), None)
+    yield m.CapacityProvider(rid, loc, t, asg.get("auto_scaling_group_arn") if asg else None)
+
+
+def _asg(rid, loc, t, p, u):
+    lt = next(iter(_blocks(p, "launch_template")), None)
+    launch = (lt.get("id") or lt.get("name")) if lt is not None else None
+    if launch is None:
+        for policy in _blocks(p, "mixed_instances_policy"):
+            for spec in _blocks(policy, "launch_template"):
+                for s in _blocks(spec, "launch_template_specification"):
+                    launch = s.get("launch_template_id") or s.get("launch_template_name")
+    launch = launch or p.get("launch_configuration")
+    yield m.AutoScalingGroup(rid, loc, t, _flat(p.get("vpc_zone_identifier")), launch)
+
+
+def _launch_template(rid, loc, t, p, u):
+    if t == "aws_launch_configuration":
+        yield m.LaunchTemplate(rid, loc, t, p.get("associate_public_ip_address"))
+        return
+    nics = p.get("network_interfaces")
+    first = next(iter(_blocks(p, "network_interfaces")), None)
+    public = first.get("associate_public_ip_address") if first is not None else None
+    if nics is not None and not nics.known:
+        public = nics  # a dynamic block over unknown values
+    yield m.LaunchTemplate(rid, loc, t, public)
 
 
 def _launcher(rid, loc, t, p, **kw):
@@ -1069,7 +1150,11 @@ def _launcher(rid, loc, t, p, **kw):
 def _service(rid, loc, t, p, u):
     lbs = tuple(
         m.LoadBalancerBinding(
-            b.loc, b.get("target_group_arn"), b.get("container_name"), b.get("container_port")
+            b.loc,
+            b.get("target_group_arn"),
+            b.get("container_name"),
+            b.get("container_port"),
+            b.get("elb_name"),
         )
         for b in _blocks(p, "load_balancer")
     )
@@ -1083,6 +1168,24 @@ def _service(rid, loc, t, p, u):
         load_balancers=lbs,
         load_balancers_known=p.get("load_balancer") is None or p.get("load_balancer").known,
         service_registries=p.get("service_registries"),
+        service_connect=_service_connect(p.get("service_connect_configuration")),
+        deployment_controller=next(
+            (b.get("type") for b in _blocks(p, "deployment_controller")), None
+        ),
+    )
+
+
+def _service_connect(v: V | None) -> V | None:
+    """The first (only) service_connect_configuration block, its `service` blocks under
+    `Services` as CloudFormation names them (a dynamic block stays unknown)."""
+    if v is None or not v.known:
+        return v
+    block = next(iter(v.items()), None)
+    if block is None or not isinstance(block.value, dict):
+        return None
+    services = block.get("service")
+    return V(
+        {**block.value, "Services": services} if services is not None else block.value, block.loc
     )
 
 
@@ -1115,6 +1218,111 @@ def _task_definition(rid, loc, t, p, u):
         ),
         task_role=p.get("task_role_arn"),
         execution_role=p.get("execution_role_arn"),
+        efs_volumes=tuple(
+            e for vol in _blocks(p, "volume") for e in _blocks(vol, "efs_volume_configuration")
+        ),
+        ephemeral_storage=next(iter(_blocks(p, "ephemeral_storage")), None),
+        memory=p.get("memory"),
+    )
+
+
+_NAMESPACE_KINDS = {
+    "aws_service_discovery_private_dns_namespace": "private",
+    "aws_service_discovery_public_dns_namespace": "public",
+    "aws_service_discovery_http_namespace": "http",
+}
+
+
+def _namespace(rid, loc, t, p, u):
+    yield m.Namespace(rid, loc, t, _NAMESPACE_KINDS[t], p.get("vpc"))
+
+
+def _discovery_service(rid, loc, t, p, u):
+    dns = next(iter(_blocks(p, "dns_config")), None)
+    records = dns.get("dns_records") if dns is not None else None
+    yield m.DiscoveryService(
+        rid,
+        loc,
+        t,
+        (dns.get("namespace_id") if dns is not None else None) or p.get("namespace_id"),
+        pluck(records, "type") if records is not None else None,
+    )
+
+
+def _file_system(rid, loc, t, p, u):
+    yield m.FileSystem(rid, loc, t, p.get("availability_zone_name"))
+
+
+def _mount_target(rid, loc, t, p, u):
+    yield m.MountTarget(
+        rid, loc, t, p.get("file_system_id"), p.get("subnet_id"), _flat(p.get("security_groups"))
+    )
+
+
+def _access_point(rid, loc, t, p, u):
+    yield m.AccessPoint(rid, loc, t, p.get("file_system_id"))
+
+
+def _load_balancer(rid, loc, t, p, u):
+    subnets, mappings = p.get("subnets"), p.get("subnet_mapping")
+    if (subnets is None or subnets.value == []) and mappings is not None:
+        subnets = pluck(mappings, "subnet_id")
+    yield m.LoadBalancer(
+        rid,
+        loc,
+        t,
+        lb_type=p.get("load_balancer_type"),
+        internal=p.get("internal"),
+        subnets=_flat(subnets),
+        security_groups=_flat(p.get("security_groups")),
+        ip_address_type=p.get("ip_address_type"),
+    )
+
+
+def _target_group(rid, loc, t, p, u):
+    check = next(iter(_blocks(p, "health_check")), None)
+    yield m.TargetGroup(
+        rid,
+        loc,
+        t,
+        target_type=p.get("target_type"),
+        port=p.get("port"),
+        protocol=p.get("protocol"),
+        vpc=p.get("vpc_id"),
+        health_check_port=check.get("port") if check is not None else None,
+        preserve_client_ip=p.get("preserve_client_ip"),
+    )
+
+
+def _forwarded(p: V, name: str) -> tuple[tuple[V, ...], bool]:
+    """The target groups a listener's (or rule's) action blocks forward to, and whether
+    the blocks could be read (a `dynamic` block over unknown values cannot)."""
+    blocks = p.get(name)
+    if blocks is not None and not blocks.known:
+        return (), False
+    out: list[V | None] = []
+    for a in _blocks(p, name):
+        out.append(a.get("target_group_arn"))
+        for fwd in _blocks(a, "forward"):
+            groups = fwd.get("target_group")
+            if groups is not None and not groups.known:
+                return (), False
+            out.extend(g.get("arn") for g in _blocks(fwd, "target_group"))
+    return tuple(x for x in out if x is not None), True
+
+
+def _listener(rid, loc, t, p, u):
+    rule = t.endswith("_rule")
+    groups, known = _forwarded(p, "action" if rule else "default_action")
+    yield m.Listener(
+        rid,
+        loc,
+        t,
+        load_balancer=None if rule else p.get("load_balancer_arn"),
+        listener=p.get("listener_arn") if rule else None,
+        port=p.get("port"),
+        target_groups=groups,
+        actions_known=known,
     )
 
 
@@ -1199,6 +1407,22 @@ _BUILDERS = {
     "aws_cloudwatch_event_target": _event_target,
     "aws_ecs_task_definition": _task_definition,
     "aws_cloudwatch_log_group": _log_group,
+    "aws_lb": _load_balancer,
+    "aws_efs_file_system": _file_system,
+    "aws_autoscaling_group": _asg,
+    "aws_launch_template": _launch_template,
+    "aws_launch_configuration": _launch_template,
+    **{t: _namespace for t in _NAMESPACE_KINDS},
+    "aws_service_discovery_service": _discovery_service,
+    "aws_efs_mount_target": _mount_target,
+    "aws_efs_access_point": _access_point,
+    "aws_alb": _load_balancer,
+    "aws_lb_target_group": _target_group,
+    "aws_alb_target_group": _target_group,
+    "aws_lb_listener": _listener,
+    "aws_alb_listener": _listener,
+    "aws_lb_listener_rule": _listener,
+    "aws_alb_listener_rule": _listener,
     "aws_kms_key": _kms_key,
     "aws_kms_key_policy": _kms_key,
     "aws_iam_role": _role,
