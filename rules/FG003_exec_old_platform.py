@@ -46,11 +46,11 @@ without a default.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
 from linter.findings import Finding, RuleMeta, Step
 from linter.rulekit import Context, finding, with_exec
+from linter.taskfacts import platform_version
 from linter.values import text
 
 META = RuleMeta(
@@ -61,16 +61,14 @@ META = RuleMeta(
     formats=("cloudformation", "terraform"),
 )
 
-_VERSION = re.compile(r"^(\d+)\.(\d+)\.(\d+)$")
-
 
 def check(ctx: Context) -> Iterator[Finding]:
     for p in with_exec(ctx):
         if p.launch != "FARGATE":
             continue
         pv = p.svc.platform_version
-        mt = _VERSION.match(text(pv) or "")
-        if mt is None or tuple(int(x) for x in mt.groups()) >= (1, 4, 0):
+        version = platform_version(pv)
+        if version is None or version >= (1, 4, 0):
             continue
         family = p.td.os_family if p.td is not None else None
         if family is not None and not (text(family) or "").startswith("LINUX"):

@@ -72,7 +72,7 @@ def check(ctx: Context) -> Iterator[Finding]:
     for p in placements(ctx):
         if p.launch != "EC2" or p.mode != "awsvpc":
             continue
-        mode_step = Step(f"{p.td.id} uses awsvpc network mode", (p.td.network_mode or p.td).loc)
+        mode_step = p.mode_step
         for ref, subnet, egress, route in subnet_egress(ctx, p):
             if egress.answer != NO or route.kind != IGW:
                 continue

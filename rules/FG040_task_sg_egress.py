@@ -3,8 +3,9 @@
 ## What it does
 For each service, derives the HTTPS flows its tasks must open — to the
 internet (through a NAT or public IP), to the interface endpoints that serve
-them, to S3 through the gateway endpoint — and checks that the union of the
-tasks' security groups lets each one out. Inline rules and separate rule
+them, to S3 through the gateway endpoint — and the NFS flows (TCP 2049) to the
+mount targets of the EFS file systems they mount, and checks that the union of
+the tasks' security groups lets each one out. Inline rules and separate rule
 resources of both formats count; a Terraform `aws_security_group` has no egress
 unless it declares some, a CloudFormation one keeps the default allow-all
 egress unless it lists egress rules.
@@ -63,6 +64,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from linter import efs
 from linter.findings import Finding, RuleMeta, Step
 from linter.network import NO
 from linter.rulekit import Context, finding, placements, sg_explained
@@ -83,6 +85,7 @@ def check(ctx: Context) -> Iterator[Finding]:
         if r.task_groups is None:
             continue
         groups = list(r.task_groups)
+        yield from _nfs(ctx, p, groups)
         blocked: dict[str, object] = {}
         for sr in r.subnets:
             for flow in sr.flows:
@@ -109,3 +112,31 @@ def check(ctx: Context) -> Iterator[Finding]:
             fix="Allow egress TCP 443 to 0.0.0.0/0, or to the endpoints' security group and "
             "the S3 prefix list.",
         )
+
+
+def _nfs(ctx: Context, p, groups) -> Iterator[Finding]:
+    """TCP 2049 to the mount targets of the EFS file systems the tasks mount."""
+    vpc = ctx.reach(p).vpc
+    if p.td is None or p.mode != "awsvpc" or vpc is None:
+        return
+    for vol in efs.volumes(ctx.tpl, p.td):
+        for mt in efs.in_vpc(ctx.tpl, vol.targets or [], vpc.id):
+            peer = efs.target_peer(ctx.tpl, mt)
+            if peer is None or ctx.net.sg_admits(groups, "egress", efs.NFS, peer).answer != NO:
+                continue
+            sg_steps, sg_assumed = sg_explained(ctx.net, groups, "egress")
+            yield finding(
+                META,
+                f"the security groups of {p.svc.id} do not allow outbound TCP 2049 to EFS "
+                f"mount target {mt.id}: mounting {vol.fs.id} times out and the tasks never start",
+                p.svc.security_groups.loc,
+                p.svc.id,
+                path=(
+                    efs.volume_step(p.td, vol),
+                    Step(f"{mt.id} serves {vol.fs.id} in the tasks' VPC", mt.loc),
+                    *sg_steps,
+                ),
+                assumed=p.assumed + tuple(sg_assumed),
+                fix="Allow egress TCP 2049 to the mount targets' security group or subnets.",
+            )
+            return

@@ -2,7 +2,7 @@
 
 ## What it does
 Finds network ACLs on the tasks' path (the task subnets, and the subnets of the
-endpoints and NAT gateways they use) that allow nothing at all in one
+endpoints, NAT gateways and load balancers they use) that allow nothing at all in one
 direction, and entries that deny a flow the tasks need while a higher-numbered
 entry would have allowed it.
 
@@ -115,6 +115,12 @@ def _empty(ctx: Context) -> Iterator[Finding]:
                 if subnet.id not in walked:
                     walked.add(subnet.id)
                     yield from _check_hop(ctx, p, subnet, why, loc, reported)
+    for p, flow in ctx.lb.flows(ctx.placements):
+        for s in ctx.lb.subnets(flow.lb) or ():
+            if s.id not in walked:
+                walked.add(s.id)
+                why = f"load balancer {flow.lb.id} is in {s.id}"
+                yield from _check_hop(ctx, p, s, why, (flow.lb.subnets or flow.lb).loc, reported)
 
 
 def _check_hop(ctx, p, subnet, why, loc, reported) -> Iterator[Finding]:

@@ -34,7 +34,7 @@ def test_rule_doc(rule_id: str) -> None:
     )
     assert positions == sorted(positions), "sections out of order"
     assert "https://" in doc.split("## References")[1]
-    if "terraform" in meta.formats and rule_id != "FG000":
+    if {"terraform", "cloudformation"} <= set(meta.formats) and rule_id != "FG000":
         assert "```yaml" in doc and "```hcl" in doc, (
             "show the fault in CloudFormation and Terraform"
         )

@@ -298,8 +298,13 @@ module "net" {
     write(tmp_path, {"main.tf": main, "modules/network/main.tf": NETWORK})
     result = lint(tmp_path)
     at = line_of(main, "subnets =")
-    assert where(result) == [("FG010", "main.tf", at), ("FG010", "main.tf", at)]
-    assert [f.message for f in result.findings] == [
+    # Each instance makes its own VPC, so the service spans two: a true FG035 beside them.
+    assert where(result) == [
+        ("FG010", "main.tf", at),
+        ("FG010", "main.tf", at),
+        ("FG035", "main.tf", at),
+    ]
+    assert [f.message for f in result.findings[:2]] == [
         STRANDED.format("module.net[0].aws_subnet.private"),
         STRANDED.format("module.net[1].aws_subnet.private"),
     ]
@@ -329,9 +334,14 @@ def test_module_with_for_each_has_an_instance_per_key(tmp_path) -> None:
     write(tmp_path, {"main.tf": main, "modules/network/main.tf": NETWORK})
     result = lint(tmp_path)
     at = line_of(main, "subnets =")
-    assert where(result) == [("FG010", "main.tf", at), ("FG010", "main.tf", at)]
-    assert [f.loc.column for f in result.findings] == [16, 46]
-    assert [f.message for f in result.findings] == [
+    # Each instance makes its own VPC, so the service spans two: a true FG035 beside them.
+    assert where(result) == [
+        ("FG010", "main.tf", at),
+        ("FG010", "main.tf", at),
+        ("FG035", "main.tf", at),
+    ]
+    assert [f.loc.column for f in result.findings[:2]] == [16, 46]
+    assert [f.message for f in result.findings[:2]] == [
         STRANDED.format('module.net["blue"].aws_subnet.private'),
         STRANDED.format('module.net["green"].aws_subnet.private'),
     ]
@@ -356,7 +366,12 @@ def test_for_expression_over_module_instances_is_located_at_the_service(tmp_path
     write(tmp_path, {"main.tf": main, "modules/network/main.tf": NETWORK})
     result = lint(tmp_path)
     at = line_of(main, "subnets =")
-    assert where(result) == [("FG010", "main.tf", at), ("FG010", "main.tf", at)]
+    # Each instance makes its own VPC, so the service spans two: a true FG035 beside them.
+    assert where(result) == [
+        ("FG010", "main.tf", at),
+        ("FG010", "main.tf", at),
+        ("FG035", "main.tf", at),
+    ]
 
 
 # -- downloaded modules -------------------------------------------------------------------------

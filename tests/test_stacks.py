@@ -492,6 +492,7 @@ def test_three_stacks_of_one_name_keep_their_resources_apart(tmp_path) -> None:
     subnets = sorted(
         f.message.split(" in subnet ")[1].split(" ")[0]
         for f in run([str(tmp_path)], RULES).findings
+        if f.rule == "FG010"  # beside a true FG035: the service spans three VPCs
     )
     assert subnets == ["PrivateSubnet", "net~2/PrivateSubnet"]
 

@@ -351,7 +351,7 @@ def test_a_json_string_is_not_a_suppression_comment(in_tmp) -> None:
     (in_tmp / "td.json").write_text(
         '{"networkMode": "awsvpc", "containerDefinitions": [{"name": "a",\n'
         '"portMappings": [{"containerPort": 1, "hostPort": 2,'
-        ' "x": "# fargate-lint: ignore=FG091 sneaky"}]}]}'
+        ' "name": "# fargate-lint: ignore=FG091 sneaky"}]}]}'
     )
     assert rules_at(run(in_tmp)) == [("FG091", "error", 2)]
 
@@ -452,7 +452,9 @@ def test_checking_work_is_bounded_and_earlier_findings_stand(in_tmp, monkeypatch
     # Within the budget, FG053 runs and finds nothing: its suppression is stale.
     found = rules_at(run(in_tmp))
     # thirty ecr.dkr endpoints with private DNS in one VPC: all but the first fail (FG075)
-    assert [r for r in found if r[0] not in ("FG014", "FG075")] == [("FG100", "info", 38)]
+    assert [r for r in found if r[0] not in ("FG014", "FG035", "FG075")] == [("FG100", "info", 38)]
+    # thirty subnets and thirty groups per service: over awsvpc's limits of 16 and 5
+    assert {r for r in found if r[0] == "FG035"} == {("FG035", "error", 43), ("FG035", "error", 44)}
     assert [r for r in found if r[0] == "FG075"] == [("FG075", "error", 30)]
     # nginx from Docker Hub in endpoint-only subnets: a true FG014, one per service
     assert {r for r in found if r[0] == "FG014"} == {("FG014", "error", 43)}
@@ -469,7 +471,7 @@ def test_yaml_line_breaks_editors_do_not_show_keep_editor_lines(in_tmp) -> None:
         "# a\u2028# b \x85# c\nResources:\n  T:\n    Type: AWS::ECS::TaskDefinition\n"
         "    Properties:\n      NetworkMode: awsvpc\n      ContainerDefinitions:\n"
         "        - {Name: a, PortMappings: [{ContainerPort: 1, HostPort: 2}]}  # fargate-lint: ignore=FG091\n"
-        "        - {Name: b, PortMappings: [{ContainerPort: 1, HostPort: 2}]}\n",
+        "        - {Name: b, PortMappings: [{ContainerPort: 3, HostPort: 2}]}\n",
         encoding="utf-8",
     )
     result = run(in_tmp)

@@ -1,0 +1,116 @@
+"""FG042 — Task security groups do not admit the load balancer
+
+## What it does
+Follows each load-balanced awsvpc service from its target group to the listeners
+and load balancers that forward to it, and checks that the union of the tasks'
+security groups admits TCP from the load balancer on the container port and on
+the health-check port when that is another port:
+
+- an Application Load Balancer, or a Network Load Balancer with security groups,
+  must be admitted by one of its groups or by a range covering its subnets;
+- a Network Load Balancer without security groups sends from its nodes' private
+  addresses (ip targets, client-IP preservation off): a range covering its
+  subnets must be admitted.
+
+## Why is this bad?
+Health checks time out, every target is `unhealthy`, ECS drains and replaces the
+tasks in a loop, and clients get 502/503/504 from the load balancer.
+
+## Example
+```yaml
+TaskSecurityGroup:
+  Type: AWS::EC2::SecurityGroup
+  Properties:
+    VpcId: !Ref Vpc
+    SecurityGroupIngress:
+      - {IpProtocol: tcp, FromPort: 443, ToPort: 443, SourceSecurityGroupId: !Ref LbSecurityGroup}
+Service:
+  Properties:
+    LoadBalancers:
+      - {ContainerName: web, ContainerPort: 8080, TargetGroupArn: !Ref TargetGroup}
+```
+```hcl
+resource "aws_security_group" "tasks" {
+  vpc_id = aws_vpc.main.id
+  ingress {
+    protocol        = "tcp"
+    from_port       = 80
+    to_port         = 80                          # the container listens on 8080
+    security_groups = [aws_security_group.lb.id]
+  }
+}
+```
+
+## Use instead
+```yaml
+      - {IpProtocol: tcp, FromPort: 8080, ToPort: 8080, SourceSecurityGroupId: !Ref LbSecurityGroup}
+```
+```hcl
+    from_port       = 8080
+    to_port         = 8080
+```
+
+## Known problems
+Bridge and host tasks are reached on their container instances, whose security
+groups are not modelled yet: only awsvpc services are checked. Silent when a group
+or rule comes from outside the files.
+
+## References
+- https://docs.aws.amazon.com/AmazonECS/latest/developerguide/troubleshoot-service-load-balancers.html
+- https://docs.aws.amazon.com/AmazonECS/latest/developerguide/load-balancer-types.html
+- https://docs.aws.amazon.com/elasticloadbalancing/latest/network/target-group-register-targets.html#target-security-groups
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from linter.findings import Finding, RuleMeta, Step
+from linter.network import NO
+from linter.rulekit import Context, finding, sg_explained
+
+META = RuleMeta(
+    id="FG042",
+    name="task-sg-blocks-lb",
+    severity="error",
+    summary="the tasks' security groups do not admit the load balancer on the container or "
+    "health-check port",
+    formats=("cloudformation", "terraform"),
+)
+
+
+def check(ctx: Context) -> Iterator[Finding]:
+    for p, flow in ctx.lb.flows(ctx.placements):
+        groups = ctx.net.security_groups(p.svc.security_groups)
+        peer = ctx.lb.source(flow.lb, flow.group)
+        if groups is None or peer is None:
+            continue
+        verdict = ctx.net.sg_admits(groups, "ingress", flow.port.number, peer)
+        if verdict.answer != NO:
+            continue
+        sg_steps, sg_assumed = sg_explained(ctx.net, groups, "ingress")
+        lb_groups = ctx.lb.security_groups(flow.lb)
+        if lb_groups:
+            plural = "s" if len(lb_groups) > 1 else ""
+            source = f"its security group{plural} " + ", ".join(g.id for g in lb_groups)
+        elif ctx.lb.uses_groups(flow.lb):
+            source = "its security groups"
+        else:
+            source = "its nodes' addresses in its subnets"
+        yield finding(
+            META,
+            f"the security groups of {p.svc.id}'s tasks do not admit load balancer "
+            f"{flow.lb.id} ({source}) on TCP {flow.port.number}, the {flow.port.what}; "
+            "targets never become healthy and the tasks are replaced in a loop",
+            p.svc.security_groups.loc,
+            p.svc.id,
+            path=(
+                *flow.steps,
+                Step(f"{flow.lb.id} sends from {source}", flow.lb.loc),
+                Step(f"the tasks receive on {flow.port.what}", flow.port.loc),
+                *sg_steps,
+            ),
+            assumed=p.assumed + tuple(sg_assumed),
+            fix=f"Admit TCP {flow.port.number} from the load balancer's security group (or "
+            "its subnets' ranges) in the tasks' security group.",
+        )
