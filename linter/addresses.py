@@ -45,6 +45,12 @@ def network(cidr: str | None) -> ipaddress.IPv4Network | ipaddress.IPv6Network |
         return None
 
 
+def everywhere6(cidr: str | None) -> bool:
+    """`::/0` however it is written (`0::/0`, `::0/0`)."""
+    net = network(cidr)
+    return net is not None and net.version == 6 and net.prefixlen == 0
+
+
 def covers(cidr: str | None, peer: Peer) -> str:
     """Whether the IPv4 range `cidr` (None: unknown) covers all of the peer's addresses."""
     spend(1 + len(peer.cidrs or ()))

@@ -176,7 +176,7 @@ class Balancing:
                 continue
             for b in p.svc.load_balancers:
                 tg = self.target_group(b)
-                if tg is None or tcp(tg) is not True:
+                if tg is None or tcp(tg) is not True or not ipv4(tg):
                     continue
                 for lb, lst in self.balancers(tg):
                     steps = (
@@ -224,6 +224,12 @@ def ports(b: m.LoadBalancerBinding, tg: m.TargetGroup) -> list[Port] | None:
             if n != port:
                 out.append(Port(n, f"health-check port {n}", hc.loc))
     return out
+
+
+def ipv4(tg: m.TargetGroup) -> bool:
+    """The group registers IPv4 addresses (the default): the flows to its targets are
+    IPv4, which the security-group and NACL evaluators judge."""
+    return tg.ip_address_type is None or (text(tg.ip_address_type) or "").lower() == "ipv4"
 
 
 def tcp(tg: m.TargetGroup) -> bool | None:

@@ -43,6 +43,7 @@ class Subnet(Resource):
     ipv6_cidr: V | None = None
     az: V | None = None  # AvailabilityZone / availability_zone (or its id)
     public_ip: V | None = None  # MapPublicIpOnLaunch (default false)
+    ipv6_only: V | None = None  # Ipv6Native / ipv6_native: no IPv4 addresses at all
 
 
 @dataclass(frozen=True)
@@ -366,6 +367,7 @@ class TargetGroup(Resource):
     vpc: V | None = None
     health_check_port: V | None = None  # default traffic-port
     preserve_client_ip: V | None = None  # NLB attribute preserve_client_ip.enabled
+    ip_address_type: V | None = None  # ipv4 (default) / ipv6
 
 
 @dataclass(frozen=True)

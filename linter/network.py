@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from linter import model as m
-from linter.addresses import NO, UNKNOWN, YES, Peer
+from linter.addresses import NO, UNKNOWN, YES, Peer, everywhere6
 from linter.budget import spend
 from linter.findings import Step
 from linter.secgroups import SgVerdict, admits
@@ -397,7 +397,7 @@ class Network:
         if rt is None:
             return False
         return any(
-            text(r.destination_v6) == "::/0" or is_unknown(r.destination_v6)
+            everywhere6(text(r.destination_v6)) or is_unknown(r.destination_v6)
             for r in self.routes_by_table.get(rt.id, [])
         )
 

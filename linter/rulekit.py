@@ -12,6 +12,7 @@ from linter.endpoint_policies import Denial
 from linter.findings import Finding, RuleMeta, Step
 from linter.grants import Lack
 from linter.iam import DENIES, ELSEWHERE, Roles, deciding_steps
+from linter.ipv6 import ipv6_only
 from linter.lb import Balancing
 from linter.nacl import EPHEMERAL, NaclVerdict, allows_anything, decide
 from linter.network import NO, DefaultRoute, Fact, Network, endpoint_service
@@ -157,8 +158,8 @@ def stranded(ctx: Context) -> Iterator[Stranded]:
         if p.launch != "FARGATE":
             continue
         for ref, subnet, egress, route in subnet_egress(ctx, p):
-            if egress.answer != NO:
-                continue
+            if egress.answer != NO or ipv6_only(subnet):
+                continue  # an IPv6-only subnet never had an IPv4 way out: FG063's
             vpc = net.isolated(subnet)
             if vpc is None:
                 continue

@@ -878,6 +878,7 @@ def _subnet(lid, loc, t, p):
         p.get("Ipv6CidrBlock"),
         p.get("AvailabilityZone") or p.get("AvailabilityZoneId"),
         p.get("MapPublicIpOnLaunch"),
+        p.get("Ipv6Native"),
     )
 
 
@@ -1302,6 +1303,7 @@ def _target_group(lid, loc, t, p):
         vpc=p.get("VpcId"),
         health_check_port=p.get("HealthCheckPort"),
         preserve_client_ip=preserve,
+        ip_address_type=p.get("IpAddressType"),
     )
 
 

@@ -671,10 +671,10 @@ def build(unit: Unit, tpl: m.Template) -> None:
     for b in unit.blocks:
         if b.kind in ("resource", "data", "module"):
             tpl.spans.append(m.Span(b.file, b.loc.line, b.loc.end_line or b.loc.line))
-        if b.kind in ("resource", "module") and not unit.prefix:
-            if unit.meta_arg(b, "provider" if b.kind == "resource" else "providers"):
-                # Some resources run on another provider, maybe in another Region.
-                tpl.region = unknown(f"{'.'.join(b.labels)} names its provider", b.loc)
+        moved = b.kind in ("resource", "module") and not unit.prefix
+        if moved and unit.meta_arg(b, "provider" if b.kind == "resource" else "providers"):
+            # Some resources run on another provider, maybe in another Region.
+            tpl.region = unknown(f"{'.'.join(b.labels)} names its provider", b.loc)
         if b.kind == "resource" and len(b.labels) == 2:
             build_resource(unit, tpl, b)
         elif b.kind == "output" and not unit.prefix:
@@ -788,6 +788,7 @@ def _subnet(rid, loc, t, p, u):
         p.get("ipv6_cidr_block"),
         p.get("availability_zone") or p.get("availability_zone_id"),
         p.get("map_public_ip_on_launch"),
+        p.get("ipv6_native"),
     )
 
 
@@ -1291,6 +1292,7 @@ def _target_group(rid, loc, t, p, u):
         vpc=p.get("vpc_id"),
         health_check_port=check.get("port") if check is not None else None,
         preserve_client_ip=p.get("preserve_client_ip"),
+        ip_address_type=p.get("ip_address_type"),
     )
 
 
