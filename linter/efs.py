@@ -42,13 +42,15 @@ class Volume:
     config: V
     fs: m.FileSystem
     targets: list[m.MountTarget] | None  # None: others may exist out of sight
+    assumed: tuple[str, ...] = ()  # mount targets left out on a default (count = 0)
 
 
 def volumes(tpl: m.Template, td: m.TaskDefinition) -> Iterator[Volume]:
     for cfg in td.efs_volumes:
         fs = tpl.deref(setting(cfg, "fileSystemId"), m.FileSystem)
         if fs is not None:
-            yield Volume(cfg, fs, mount_targets(tpl, fs))
+            dropped = tuple(a for t in MOUNT_TARGET_TYPES for a in tpl.dropped.get(t, ()))
+            yield Volume(cfg, fs, mount_targets(tpl, fs), dropped)
 
 
 def mount_targets(tpl: m.Template, fs: m.FileSystem) -> list[m.MountTarget] | None:

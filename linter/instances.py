@@ -16,7 +16,7 @@ from linter import model as m
 from linter.addresses import NO, UNKNOWN, YES
 from linter.findings import Step
 from linter.network import IGW, NAT, NONE, Fact, Network
-from linter.values import V, assumptions, ref_id, ref_ids, truth
+from linter.values import V, assumptions, ref_id, ref_ids, shape, text, truth
 
 
 @dataclass(frozen=True)
@@ -93,6 +93,18 @@ def egress(net: Network, fleet: Fleet, subnet: m.Subnet) -> Fact:
         if on is False:
             return Fact(NO, (*d.steps, step), d.assumed + assumed, "no public IP")
     return Fact(UNKNOWN, d.steps)
+
+
+def proxied(fleet: Fleet) -> bool | None:
+    """Whether the instances' user data may set an HTTP proxy (then they may reach ECS
+    through it); None when the user data cannot be read."""
+    lt = fleet.launch
+    if lt is None or lt.user_data is None:
+        return False
+    seen = shape(lt.user_data) if not lt.user_data.known else text(lt.user_data)
+    if seen is None:
+        return None
+    return "_proxy" in seen.lower()
 
 
 def in_use(cluster: m.Cluster, placements) -> list:

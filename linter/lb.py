@@ -10,7 +10,6 @@ actions, a group shared with other stacks or modules).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -18,9 +17,8 @@ from linter import model as m
 from linter.addresses import Peer
 from linter.findings import Step
 from linter.network import Network
-from linter.values import Loc, V, Zone, integer, ref_id, text, truth
+from linter.values import Loc, integer, ref_id, text, truth
 
-_ZONE_ID = re.compile(r"^[a-z]{2,5}\d+-az\d+$")  # use1-az1: a zone id, not a name
 LISTENER_TYPES = (
     "AWS::ElasticLoadBalancingV2::Listener",
     "AWS::ElasticLoadBalancingV2::ListenerRule",
@@ -66,7 +64,7 @@ class Balancing:
                 self.unplaced = self.unplaced or lst
             for g in lst.target_groups:
                 gid = ref_id(g)
-                if gid:
+                if gid and lst not in self.forwarding.get(gid, ()):
                     self.forwarding.setdefault(gid, []).append(lst)
                 elif tpl.kind == m.TERRAFORM or not g.known:
                     self.unplaced = self.unplaced or lst
@@ -89,10 +87,20 @@ class Balancing:
             return None, f"{tg.id} is shared with other stacks or modules"
         return [], ""
 
+    def dropped(self) -> tuple[str, ...]:
+        """Assumptions under which listeners were left out (a count = 0 on a default)."""
+        return self.net.dropped(*LISTENER_TYPES)
+
     def balancer_of(self, lst: m.Listener) -> m.LoadBalancer | None:
-        if lst.listener is not None:
+        """The load balancer of a listener, or of the listener a rule belongs to (rules
+        naming rules, even in a cycle, lead nowhere)."""
+        seen: set[str] = set()
+        while lst.listener is not None:
             parent = self.tpl.deref(lst.listener, m.Listener)
-            return self.balancer_of(parent) if parent is not None and parent is not lst else None
+            if parent is None or parent.id in seen:
+                return None
+            seen.add(parent.id)
+            lst = parent
         return self.tpl.deref(lst.load_balancer, m.LoadBalancer)
 
     def balancers(self, tg: m.TargetGroup) -> list[tuple[m.LoadBalancer, m.Listener]]:
@@ -240,38 +248,3 @@ def tcp(tg: m.TargetGroup) -> bool | None:
     if p is None:
         return None
     return p.upper() in ("HTTP", "HTTPS", "TCP", "TLS")
-
-
-def same_vpc(a: V | None, b: V | None) -> bool | None:
-    """Whether two VPC values name the same VPC: references by the resource they name,
-    literal ids by their text; None when either cannot be told."""
-    ka, kb = vpc_key(a), vpc_key(b)
-    if ka is None or kb is None or ka[0] != kb[0]:
-        return None
-    return ka == kb
-
-
-def vpc_key(v: V | None) -> tuple[str, str] | None:
-    if v is None or not v.known or v.assumed:
-        return None
-    rid = ref_id(v)
-    if rid:
-        return ("ref", rid)
-    t = text(v)
-    if t and t.startswith("vpc-"):
-        return ("id", t)
-    return None
-
-
-def zone(subnet: m.Subnet) -> tuple[str, str | int] | None:
-    """The subnet's Availability Zone as something comparable: its name or id, or its
-    index in the Region's zone list; None when unknown."""
-    v = subnet.az
-    if v is None or v.assumed:
-        return None
-    if isinstance(v.value, Zone):
-        return ("index", v.value.index)
-    t = text(v)
-    if not t:
-        return None
-    return ("id" if _ZONE_ID.match(t) else "name", t)

@@ -238,6 +238,7 @@ class LaunchTemplate(Resource):
     """A launch template or launch configuration: what the instances get."""
 
     public_ip: V | None = None  # AssociatePublicIpAddress (none: the subnet decides)
+    user_data: V | None = None  # UserData / user_data (an HTTP proxy set there, FG018)
 
 
 @dataclass(frozen=True)
@@ -344,11 +345,6 @@ class MountTarget(Resource):
 
 
 @dataclass(frozen=True)
-class AccessPoint(Resource):
-    file_system: V | None = None
-
-
-@dataclass(frozen=True)
 class LoadBalancer(Resource):
     """An Application or Network Load Balancer (ELBv2)."""
 
@@ -356,13 +352,11 @@ class LoadBalancer(Resource):
     internal: V | None = None  # Scheme internal / TF internal; default internet-facing
     subnets: V | None = None  # Subnets, or the subnets of SubnetMappings
     security_groups: V | None = None  # none: an ALB gets the VPC default group
-    ip_address_type: V | None = None  # ipv4 (default) / dualstack / ...
 
 
 @dataclass(frozen=True)
 class TargetGroup(Resource):
     target_type: V | None = None  # instance (default) / ip / lambda / alb
-    port: V | None = None
     protocol: V | None = None
     vpc: V | None = None
     health_check_port: V | None = None  # default traffic-port
@@ -377,7 +371,6 @@ class Listener(Resource):
 
     load_balancer: V | None = None
     listener: V | None = None
-    port: V | None = None
     target_groups: tuple[V, ...] = ()
     actions_known: bool = True  # False when the actions are dynamic
 

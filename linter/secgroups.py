@@ -60,7 +60,7 @@ def rule_matches(rule: m.SgRule, owner: str, port: int, peer: Peer) -> str:
                 return YES
             if verdict == UNKNOWN:
                 answer = UNKNOWN
-    if rule.prefix_list is not None:
+    if rule.prefix_list is not None and rule.prefix_list.value not in (None, []):
         # Which prefix list it is (the S3 one?) is an id we cannot read.
         answer = UNKNOWN
     return answer

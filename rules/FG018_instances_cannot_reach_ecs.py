@@ -42,8 +42,8 @@ subnets, or create the `ecs`, `ecs-agent` and `ecs-telemetry` interface endpoint
 
 ## Known problems
 Instances joined to a cluster by user data alone (`ECS_CLUSTER=` without a
-capacity provider) are not followed. An HTTP proxy configured in user data is not
-seen.
+capacity provider) are not followed. User data that sets a proxy (`HTTP_PROXY`), or
+that cannot be read, keeps the rule silent.
 
 ## References
 - https://docs.aws.amazon.com/AmazonECS/latest/developerguide/ECS_instances.html
@@ -75,8 +75,8 @@ def check(ctx: Context) -> Iterator[Finding]:
     net = ctx.net
     for fleet in instances.fleets(ctx.tpl):
         used = instances.in_use(fleet.cluster, ctx.placements)
-        if not used:
-            continue
+        if not used or instances.proxied(fleet) is not False:
+            continue  # nothing to run, or a proxy in the user data may carry the calls
         for ref, subnet in instances.subnets(ctx.tpl, fleet.asg):
             fact = instances.egress(net, fleet, subnet)
             vpc = net.vpc_of(subnet)

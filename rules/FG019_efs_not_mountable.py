@@ -61,9 +61,9 @@ from collections.abc import Iterator
 from linter import efs
 from linter import model as m
 from linter.findings import Finding, RuleMeta, Step
-from linter.lb import zone
 from linter.rulekit import Context, Placement, finding, placements
 from linter.values import assumptions, ref_id, text, truth
+from linter.vpcs import single_vpc, uncovered, zone_text
 
 META = RuleMeta(
     id="FG019",
@@ -108,8 +108,7 @@ def _iam_without_tls(td: m.TaskDefinition) -> Iterator[Finding]:
 
 def _placement(ctx: Context, p: Placement, vol: efs.Volume) -> Iterator[Finding]:
     placed = ctx.net.placement_subnets(p.svc)
-    vpcs = {ctx.net.vpc_of(s) for _, s in placed}
-    vpc = vpcs.pop() if len(vpcs) == 1 else None
+    vpc = single_vpc(ctx.tpl, [s for _, s in placed])
     if vpc is None:
         return
     mounts = efs.volume_step(p.td, vol)
@@ -127,21 +126,15 @@ def _placement(ctx: Context, p: Placement, vol: efs.Volume) -> Iterator[Finding]
             p.where,
             p.svc.id,
             path=(mounts, Step(f"no mount target of {vol.fs.id} is in {vpc.id}", vol.fs.loc)),
-            assumed=p.assumed + ctx.net.exported(vpc),
+            assumed=p.assumed + ctx.net.exported(vpc) + vol.assumed,
             fix=f"Create a mount target of {vol.fs.id} in each subnet (zone) the tasks use.",
         )
         return
     if any(ctx.tpl.deref(mt.subnet, m.Subnet) is None for mt in vol.targets):
         return  # a mount target in a subnet we cannot see may serve any zone
-    zones = {zone(s) for mt in here if (s := ctx.tpl.deref(mt.subnet, m.Subnet)) is not None}
-    kinds = {z[0] for z in zones if z is not None}
-    if None in zones or len(kinds) != 1:
-        return
-    for ref, s in placed:
-        z = zone(s)
-        if z is None or z[0] not in kinds or z in zones:
-            continue
-        where = f"zone #{z[1]} of the Region" if z[0] == "index" else str(z[1])
+    covering = [s for mt in here if (s := ctx.tpl.deref(mt.subnet, m.Subnet)) is not None]
+    for ref, s, z in uncovered(covering, placed):
+        where = zone_text(z)
         yield finding(
             META,
             f"{p.svc.id} runs tasks in {s.id} ({where}), where EFS file system {vol.fs.id} has "
@@ -152,7 +145,7 @@ def _placement(ctx: Context, p: Placement, vol: efs.Volume) -> Iterator[Finding]
                 mounts,
                 *(Step(f"{mt.id} is in {ref_id(mt.subnet)}", mt.loc) for mt in here),
             ),
-            assumed=p.assumed,
+            assumed=p.assumed + vol.assumed,
             # One Zone file systems serve one zone by design; zones known only by their
             # index in the Region's list may be laid out differently in another account.
             severity="warning" if vol.fs.one_zone is not None or z[0] == "index" else None,

@@ -57,6 +57,7 @@ an existing service can fail even with `DependsOn`; that is not reported.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from linter import model as m
@@ -94,7 +95,7 @@ def check(ctx: Context) -> Iterator[Finding]:
                     Step(f"{p.svc.id} registers its tasks in {tg.id}", b.loc),
                     Step(f"no listener in the files forwards to {tg.id}", tg.loc),
                 ),
-                assumed=p.assumed,
+                assumed=p.assumed + ctx.lb.dropped(),
                 fix="Add a listener (or listener rule) whose action forwards to the target group.",
             )
             continue
@@ -103,9 +104,10 @@ def check(ctx: Context) -> Iterator[Finding]:
 
 
 def _race(ctx, p, b, tg, found: list[m.Listener]) -> Iterator[Finding]:
-    waits = _waits_for(ctx.tpl, p.svc.id)
-    if any(lst.id in waits or any(lst.id.startswith(w + ".") for w in waits) for lst in found):
-        return  # named, or inside a module the service waits for
+    waits = {_bare(w) for w in _waits_for(ctx.tpl, p.svc.id)}
+    for x in map(_bare, (lst.id for lst in found)):
+        if x in waits or any(x.startswith(w + ".") for w in waits):
+            return  # named, or inside a module the service waits for
     cfn = ctx.tpl.kind == m.CFN
     if cfn and any(lst.loc.file != p.svc.loc.file for lst in found):
         return  # another stack: its order follows the stacks' own dependencies
@@ -127,10 +129,25 @@ def _race(ctx, p, b, tg, found: list[m.Listener]) -> Iterator[Finding]:
         assumed=p.assumed,
         # Terraform often orders them by chance (the listener is quick to create).
         severity="warning" if cfn else "info",
-        fix=f"Add DependsOn: {found[0].id} to the service."
+        fix=f"Add DependsOn: {_written(found[0].id)} to the service."
         if cfn
-        else f"Add depends_on = [{found[0].id}] to the service.",
+        else f"Add depends_on = [{_written(found[0].id)}] to the service.",
     )
+
+
+def _written(rid: str) -> str:
+    """How the service's own file names a resource: a nested stack's logical id without
+    the stack's prefix, a Terraform address without its instance key and module path."""
+    rid = rid.rsplit("/", 1)[-1]
+    if "." in rid:
+        rid = ".".join(rid.split(".")[-2:])
+    return re.sub(r"\[[^\]]*\]$", "", rid)
+
+
+def _bare(rid: str) -> str:
+    """A Terraform address without instance keys: `depends_on` names `x.y`, the
+    instances are `x.y[0]`."""
+    return re.sub(r"\[[^\]]*\]", "", rid)
 
 
 def _module(rid: str) -> str:
@@ -143,10 +160,11 @@ def _waits_for(tpl: m.Template, start: str) -> set[str]:
     """Everything a resource waits for, through DependsOn, depends_on and references,
     transitively (bounded: templates are small, but their input is not trusted)."""
     seen: set[str] = set()
-    todo = list(tpl.depends.get(start, ()))
+    todo = [*tpl.depends.get(start, ()), *tpl.depends.get(_bare(start), ())]
     while todo and len(seen) < 10_000:
         rid = todo.pop()
         if rid not in seen:
             seen.add(rid)
             todo.extend(tpl.depends.get(rid, ()))
+            todo.extend(tpl.depends.get(_bare(rid), ()))  # Terraform: by address
     return seen

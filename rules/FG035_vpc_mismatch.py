@@ -62,9 +62,9 @@ from collections.abc import Iterator
 
 from linter import model as m
 from linter.findings import Finding, RuleMeta, Step
-from linter.lb import same_vpc, vpc_key
 from linter.rulekit import Context, Placement, bound, finding, placements
 from linter.values import V, ref_id
+from linter.vpcs import same_vpc, vpc_key
 
 META = RuleMeta(
     id="FG035",
@@ -92,7 +92,7 @@ def check(ctx: Context) -> Iterator[Finding]:
 
 def _home(ctx: Context, p: Placement) -> tuple[m.Subnet, V] | None:
     """The placement's first subnet in scope whose VPC can be told, and that VPC."""
-    subs = [(ref, s) for ref, s in ctx.net.placement_subnets(p.svc) if vpc_key(s.vpc)]
+    subs = [(ref, s) for ref, s in ctx.net.placement_subnets(p.svc) if vpc_key(ctx.tpl, s.vpc)]
     return (subs[0][1], subs[0][1].vpc) if subs else None
 
 
@@ -118,7 +118,7 @@ def _groups(ctx: Context, p: Placement, home: tuple[m.Subnet, V]) -> Iterator[Fi
     subnet, vpc = home
     here = Step(f"{p.svc.id} places tasks in {subnet.id}, in {_name(vpc)}", subnet.loc)
     for ref, other in ctx.net.placement_subnets(p.svc):
-        if same_vpc(other.vpc, vpc) is False:
+        if same_vpc(ctx.tpl, other.vpc, vpc) is False:
             yield finding(
                 META,
                 f"{p.svc.id} places tasks in subnets of two VPCs ({subnet.id} in "
@@ -141,7 +141,7 @@ def _groups(ctx: Context, p: Placement, home: tuple[m.Subnet, V]) -> Iterator[Fi
                 continue  # a VPC by id may be the default one
             where = "the default VPC"
             why = f"{sg.id} names no VPC, so it is created in the default VPC"
-        elif same_vpc(sg.vpc, vpc) is False:
+        elif same_vpc(ctx.tpl, sg.vpc, vpc) is False:
             where, why = _name(sg.vpc), f"{sg.id} belongs to {_name(sg.vpc)}"
         else:
             continue
@@ -161,7 +161,7 @@ def _groups(ctx: Context, p: Placement, home: tuple[m.Subnet, V]) -> Iterator[Fi
 def _balancing(ctx, p, b, tg, home) -> Iterator[Finding]:
     subnet, vpc = home
     here = Step(f"{p.svc.id} places tasks in {subnet.id}, in {_name(vpc)}", subnet.loc)
-    if same_vpc(tg.vpc, vpc) is False and _both_defined(ctx, tg.vpc, vpc):
+    if same_vpc(ctx.tpl, tg.vpc, vpc) is False and _both_defined(ctx, tg.vpc, vpc):
         peered = _peered(ctx)
         yield finding(
             META,
@@ -180,7 +180,7 @@ def _balancing(ctx, p, b, tg, home) -> Iterator[Finding]:
         return
     for lb, lst in ctx.lb.balancers(tg):
         for s in ctx.lb.subnets(lb) or ():
-            if same_vpc(s.vpc, vpc) is False and _both_defined(ctx, s.vpc, vpc):
+            if same_vpc(ctx.tpl, s.vpc, vpc) is False and _both_defined(ctx, s.vpc, vpc):
                 yield finding(
                     META,
                     f"load balancer {lb.id}, which forwards to {p.svc.id}'s target group "

@@ -45,8 +45,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from linter.findings import Finding, RuleMeta, Step
-from linter.lb import zone
 from linter.rulekit import Context, bound, finding
+from linter.vpcs import uncovered, zone, zone_text
 
 META = RuleMeta(
     id="FG036",
@@ -67,18 +67,11 @@ def check(ctx: Context) -> Iterator[Finding]:
             subnets = ctx.lb.subnets(lb)
             if subnets is None:
                 continue
-            zones = {zone(s) for s in subnets}
-            kinds = {z[0] for z in zones if z is not None}
-            if None in zones or len(kinds) != 1:
-                continue
-            for ref, s in ctx.net.placement_subnets(p.svc):
-                z = zone(s)
-                if z is None or z[0] not in kinds or z in zones or s in subnets:
-                    continue
-                served = ", ".join(_zone_text(x) for x in sorted(zones, key=str))
+            served = ", ".join(sorted({zone_text(z) for s in subnets if (z := zone(s))}))
+            for ref, s, z in uncovered(subnets, ctx.net.placement_subnets(p.svc)):
                 yield finding(
                     META,
-                    f"{p.svc.id} places tasks in {s.id} ({_zone_text(z)}), a zone load balancer "
+                    f"{p.svc.id} places tasks in {s.id} ({zone_text(z)}), a zone load balancer "
                     f"{lb.id} is not enabled in ({served}); those tasks never pass the health "
                     "check and are replaced in a loop",
                     ref.loc,
@@ -87,14 +80,9 @@ def check(ctx: Context) -> Iterator[Finding]:
                         Step(f"{p.svc.id} registers its tasks in {tg.id}", b.loc),
                         Step(f"{lst.id} forwards to {tg.id}", lst.loc),
                         Step(f"{lb.id} has subnets in {served}", (lb.subnets or lb).loc),
-                        Step(f"{s.id} is in {_zone_text(z)}", (s.az or s).loc),
+                        Step(f"{s.id} is in {zone_text(z)}", (s.az or s).loc),
                     ),
                     assumed=p.assumed,
-                    fix=f"Add a subnet in {_zone_text(z)} to {lb.id}, or keep the tasks to its "
+                    fix=f"Add a subnet in {zone_text(z)} to {lb.id}, or keep the tasks to its "
                     "zones.",
                 )
-
-
-def _zone_text(z) -> str:
-    kind, value = z
-    return f"zone #{value} of the Region" if kind == "index" else str(value)

@@ -47,7 +47,8 @@ from linter import model as m
 from linter.findings import Finding, RuleMeta, Step
 from linter.network import NAT, NONE, ROUTING_TYPES
 from linter.rulekit import Context, finding
-from linter.values import assumptions, ref_id, truth
+from linter.values import assumptions, truth
+from linter.vpcs import single_vpc
 
 META = RuleMeta(
     id="FG037",
@@ -72,7 +73,7 @@ def check(ctx: Context) -> Iterator[Finding]:
             (lb.internal or lb).loc,
         )
         where = (lb.subnets or lb).loc
-        vpc = _vpc(ctx, subnets)
+        vpc = single_vpc(ctx.tpl, subnets)
         if vpc is not None and _no_gateway(ctx, vpc):
             yield finding(
                 META,
@@ -85,30 +86,29 @@ def check(ctx: Context) -> Iterator[Finding]:
                 fix="Attach an internet gateway and use public subnets, or make it internal.",
             )
             continue
-        for s in subnets:
-            route = ctx.net.default_route(s)
-            if route.kind not in (NONE, NAT):
-                continue
-            what = "no default route" if route.kind == NONE else "a default route to a NAT gateway"
-            yield finding(
-                META,
-                f"internet-facing load balancer {lb.id} stands in subnet {s.id}, which has "
-                f"{what}, not an internet gateway; its node there is unreachable from the "
-                "internet",
-                where,
-                lb.id,
-                path=(facing, Step(f"{lb.id} stands in {s.id}", s.loc), *route.steps),
-                assumed=assumptions(lb.internal) + route.assumed,
-                severity="warning",
-                fix="Use public subnets (0.0.0.0/0 to an internet gateway), or make it internal.",
-            )
-
-
-def _vpc(ctx: Context, subnets: list[m.Subnet]) -> m.Vpc | None:
-    vpcs = {ref_id(s.vpc) for s in subnets}
-    if len(vpcs) != 1:
-        return None
-    return ctx.tpl.get(vpcs.pop() or "", m.Vpc)
+        cut = [(s, r) for s in subnets if (r := ctx.net.default_route(s)).kind in (NONE, NAT)]
+        if not cut:
+            continue
+        names = ", ".join(s.id for s, _ in cut)
+        yield finding(
+            META,
+            f"internet-facing load balancer {lb.id} stands in subnet{'s' if len(cut) > 1 else ''} "
+            f"{names}, which route 0.0.0.0/0 to no internet gateway (none, or a NAT gateway): "
+            "its nodes there are unreachable from the internet",
+            where,
+            lb.id,
+            path=(
+                facing,
+                *(
+                    step
+                    for s, r in cut
+                    for step in (Step(f"{lb.id} stands in {s.id}", s.loc), *r.steps)
+                ),
+            ),
+            assumed=assumptions(lb.internal) + tuple(a for _, r in cut for a in r.assumed),
+            severity="warning",
+            fix="Use public subnets (0.0.0.0/0 to an internet gateway), or make it internal.",
+        )
 
 
 def _no_gateway(ctx: Context, vpc: m.Vpc) -> bool:

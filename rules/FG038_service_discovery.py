@@ -59,9 +59,9 @@ from collections.abc import Iterator
 
 from linter import model as m
 from linter.findings import Finding, RuleMeta, Step
-from linter.lb import same_vpc
 from linter.rulekit import Context, Placement, finding, placements
 from linter.values import V, assumptions, prop, ref_id, text, truth
+from linter.vpcs import same_vpc, single_vpc
 
 META = RuleMeta(
     id="FG038",
@@ -89,6 +89,19 @@ def check(ctx: Context) -> Iterator[Finding]:
 _ZONE_LINKS = ("aws_route53_zone_association", "aws_route53_vpc_association_authorization")
 
 
+_BOTH_FIX = "Give the registry Port, or ContainerName and ContainerPort, not both."
+_RECORD_FIX = (
+    "Use A records for awsvpc tasks; SRV records with ContainerName and ContainerPort for "
+    "bridge and host tasks."
+)
+
+
+def _given(reg: V, key: str) -> V | None:
+    """A registry property, None when left out or null (Terraform writes null for it)."""
+    v = prop(reg, key)
+    return None if v is None or v.value is None else v
+
+
 def _types(disc: m.DiscoveryService | None) -> set[str] | None:
     if disc is None or disc.record_types is None or not disc.record_types.known:
         return None
@@ -97,8 +110,7 @@ def _types(disc: m.DiscoveryService | None) -> set[str] | None:
 
 
 def _combination(p: Placement, reg: V, disc: m.DiscoveryService | None) -> Iterator[Finding]:
-    port = prop(reg, "port")
-    name, cport = prop(reg, "containerName"), prop(reg, "containerPort")
+    port, name, cport = (_given(reg, k) for k in ("port", "containerName", "containerPort"))
     types = _types(disc)
     problem = ""
     if p.mode == "none":
@@ -109,7 +121,7 @@ def _combination(p: Placement, reg: V, disc: m.DiscoveryService | None) -> Itera
         elif name is None or cport is None:
             problem = f"{p.mode} tasks need ContainerName and ContainerPort in the registry"
     elif p.mode == "awsvpc":
-        if port is not None and (name is not None or cport is not None):
+        if types is not None and "SRV" in types and port is not None and (name or cport):
             problem = "the registry gives both Port and ContainerName/ContainerPort"
         elif types == {"SRV"} and port is None and (name is None or cport is None):
             problem = (
@@ -118,7 +130,7 @@ def _combination(p: Placement, reg: V, disc: m.DiscoveryService | None) -> Itera
     if not problem:
         return
     steps = [p.mode_step]
-    if disc is not None and disc.record_types is not None:
+    if disc is not None and disc.record_types is not None and types:
         steps.append(
             Step(
                 f"{disc.id} registers {', '.join(sorted(types or ()))} records",
@@ -132,8 +144,7 @@ def _combination(p: Placement, reg: V, disc: m.DiscoveryService | None) -> Itera
         p.svc.id,
         path=tuple(steps),
         assumed=p.assumed + assumptions(port, name, cport),
-        fix="Use A records for awsvpc tasks; SRV records with ContainerName and ContainerPort "
-        "for bridge and host tasks.",
+        fix=_BOTH_FIX if "both" in problem else _RECORD_FIX,
     )
 
 
@@ -144,12 +155,11 @@ def _resolution(ctx: Context, p: Placement, reg: V, disc: m.DiscoveryService) ->
     # Its hosted zone may be associated with other VPCs.
     linked = any(t in _ZONE_LINKS for t in ctx.tpl.types.values())
     placed = ctx.net.placement_subnets(p.svc)
-    vpcs = {ref_id(s.vpc) for _, s in placed}
-    vpc = ctx.tpl.get(vpcs.pop() or "", m.Vpc) if len(vpcs) == 1 else None
+    vpc = single_vpc(ctx.tpl, [s for _, s in placed])
     if vpc is None:
         return
     registered = Step(f"{p.svc.id} registers its tasks in {disc.id} of namespace {ns.id}", reg.loc)
-    other = same_vpc(ns.vpc, placed[0][1].vpc) is False
+    other = same_vpc(ctx.tpl, ns.vpc, placed[0][1].vpc) is False
     if other and not linked and ctx.tpl.deref(ns.vpc, m.Vpc) is not None:
         yield finding(
             META,

@@ -57,7 +57,8 @@ from collections.abc import Iterator
 from linter import model as m
 from linter.findings import Finding, RuleMeta, Step
 from linter.rulekit import Context, Placement, finding, placements
-from linter.values import assumptions, ref_id, truth
+from linter.values import Ref, V, assumptions, ref_id, ref_ids, truth
+from linter.vpcs import single_vpc
 
 META = RuleMeta(
     id="FG044",
@@ -85,8 +86,7 @@ def check(ctx: Context) -> Iterator[Finding]:
 
 
 def _vpc(ctx: Context, p: Placement) -> m.Vpc | None:
-    vpcs = {ref_id(s.vpc) for _, s in ctx.net.placement_subnets(p.svc)}
-    return ctx.tpl.get(vpcs.pop() or "", m.Vpc) if len(vpcs) == 1 else None
+    return single_vpc(ctx.tpl, [s for _, s in ctx.net.placement_subnets(p.svc)])
 
 
 def _managed_default(ctx: Context, vpc: m.Vpc) -> m.SecurityGroup | None:
@@ -117,8 +117,8 @@ def _behind_lb(ctx: Context, p: Placement, vpc: m.Vpc) -> Iterator[Finding]:
             named = lb.security_groups
             if uses is None or (named is not None and not named.known):
                 continue  # a group passed in may be the default one
-            if uses and (named is None or named.value == []):
-                continue  # an ALB on the default group too: members of one group
+            if uses and (named is None or named.value == [] or _names_default(named)):
+                continue  # the load balancer on the default group too: members of one group
             yield finding(
                 META,
                 f"{p.svc.id} names no security groups, so its tasks get the default group of "
@@ -129,6 +129,15 @@ def _behind_lb(ctx: Context, p: Placement, vpc: m.Vpc) -> Iterator[Finding]:
                 path=(
                     Step(f"{p.svc.id} registers its tasks in {tg.id}", b.loc),
                     Step(f"{lst.id} of {lb.id} forwards to {tg.id}", lst.loc),
+                    Step(
+                        f"{lb.id} uses "
+                        + (
+                            f"its own groups ({', '.join(ref_ids(named)) or 'passed in'})"
+                            if named
+                            else "no security groups"
+                        ),
+                        (named or lb).loc,
+                    ),
                     _no_groups(p),
                 ),
                 assumed=p.assumed,
@@ -161,6 +170,17 @@ def _no_egress(ctx: Context, p: Placement, default: m.SecurityGroup) -> Iterator
     )
 
 
+_DEFAULT_ATTRS = ("defaultsecuritygroup", "default_security_group_id")
+
+
+def _names_default(groups: V) -> bool:
+    """The list names the VPC's default group (`!GetAtt Vpc.DefaultSecurityGroup`,
+    `aws_vpc.main.default_security_group_id`)."""
+    return any(
+        isinstance(g.value, Ref) and g.value.attr.lower() in _DEFAULT_ATTRS for g in groups.items()
+    )
+
+
 def _no_groups(p: Placement) -> Step:
     return Step(f"{p.svc.id}'s network configuration names no security groups", p.svc.network.loc)
 
@@ -172,8 +192,7 @@ def _open_alb(ctx: Context) -> Iterator[Finding]:
         if lb.internal is not None and truth(lb.internal) is not False:
             continue
         subnets = ctx.lb.subnets(lb)
-        vpcs = {ref_id(s.vpc) for s in subnets or ()}
-        vpc = ctx.tpl.get(vpcs.pop() or "", m.Vpc) if len(vpcs) == 1 else None
+        vpc = single_vpc(ctx.tpl, subnets or [])
         if vpc is None or _default_touched(ctx, vpc):
             continue
         yield finding(

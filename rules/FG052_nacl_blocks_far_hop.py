@@ -78,14 +78,17 @@ META = RuleMeta(
 
 
 def check(ctx: Context) -> Iterator[Finding]:
-    # One finding per NACL direction and peer: the hops it cuts off are listed together.
+    # One finding per NACL, direction and port range: the subnets, peers and hops it
+    # cuts off are listed together.
     groups: dict[tuple, list[farhop.HopBlock]] = {}
     for b in farhop.blocks(ctx):
-        key = (b.placement.svc.id, b.acl.id, b.egress, b.verdict.ports or b.ports, b.peer.label)
+        key = (b.placement.svc.id, b.acl.id, b.egress, b.verdict.ports or b.ports)
         groups.setdefault(key, []).append(b)
     for group in groups.values():
         b = group[0]
         hops = ", ".join(dict.fromkeys(x.hop for x in group))
+        peers = ", ".join(dict.fromkeys(x.peer.label for x in group))
+        subnets = ", ".join(dict.fromkeys(x.subnet.id for x in group))
         lo, hi = b.verdict.ports or b.ports
         ports = f"TCP {lo}" if lo == hi else f"TCP {lo}-{hi}"
         way = f"outbound {ports} to" if b.egress else f"inbound {ports} from"
@@ -98,13 +101,13 @@ def check(ctx: Context) -> Iterator[Finding]:
         lb = all(x.hop.startswith("load balancer") for x in group)
         yield finding(
             META,
-            f"network ACL {b.acl.id} of subnet {b.subnet.id} drops {way} {b.peer.label} on the "
+            f"network ACL {b.acl.id} of subnet {subnets} drops {way} {peers} on the "
             f"way between {b.placement.svc.id}'s tasks and {hops}; "
             + ("health checks and requests fail" if lb else "their calls time out"),
             b.acl.loc,
             b.placement.svc.id,
             path=(*b.steps, decided),
             assumed=b.placement.assumed + b.assumed,
-            fix=f"Add an allow entry for {way} {b.peer.label} to {b.acl.id}, numbered before any "
-            "deny that matches it.",
+            fix=f"Add an allow entry for {way} {peers} to {b.acl.id}, numbered before any deny "
+            "that matches it.",
         )

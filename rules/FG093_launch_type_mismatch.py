@@ -11,8 +11,9 @@ contradict each other or their task definition:
   analysed files that has no default strategy — so ECS uses EC2 — while the task
   definition requires only `FARGATE` and nothing in the files provides EC2 capacity
   (no Auto Scaling group, instance, launch template or ASG capacity provider);
-- a `PlatformVersion` on a launcher whose launch type is EC2 (set explicitly, or
-  EC2 by the cluster's default).
+- a `PlatformVersion` on a launcher whose launch type is EC2 (a warning when EC2 is
+  only the cluster's default; nothing more when the task definition is Fargate-only,
+  which the warning above covers).
 
 ## Why is this bad?
 - `InvalidParameterException: Task definition does not support launch_type FARGATE.`
@@ -200,14 +201,32 @@ def _platform_on_ec2(ctx: Context, p: Placement) -> Iterator[Finding]:
     version = text(pv)
     if not how or not version or against_defaults(svc, p.assumed + pv.assumed):
         return  # EC2 through a capacity provider is not reported
-    why = svc.launch_type if how == "explicit" else svc.cluster
+    if how != "explicit" and _fargate_only(p):
+        return  # EC2 only by the cluster's default, for a Fargate task: (b) says so
+    if how == "explicit":
+        step = Step("LaunchType is EC2", svc.launch_type.loc)
+    else:
+        step = Step(
+            "no launch type or strategy: the cluster's default, EC2", (svc.cluster or svc).loc
+        )
     yield finding(
         META,
         f"{svc.id} sets PlatformVersion {version} but runs on the EC2 launch type; ECS "
         "rejects it ('The platform version must be null when specifying an EC2 launch type')",
         pv.loc,
         svc.id,
-        path=(Step("the launch type is EC2", (why or svc).loc),),
+        path=(step,),
+        # EC2 by default only: the launcher may have been meant for Fargate.
+        severity=None if how == "explicit" else "warning",
         assumed=p.assumed + pv.assumed,
         fix="Remove PlatformVersion / platform_version, or launch on Fargate.",
     )
+
+
+def _fargate_only(p: Placement) -> bool:
+    """The task definition names FARGATE and not EC2 in RequiresCompatibilities."""
+    td = p.td
+    if td is None or td.compatibilities is None or not td.compatibilities.known:
+        return False
+    names = {(text(c) or "").upper() for c in td.compatibilities.items()}
+    return "FARGATE" in names and "EC2" not in names

@@ -63,7 +63,7 @@ from collections.abc import Iterator
 from linter.findings import Finding, RuleMeta, Step
 from linter.rulekit import Context, Placement, finding, placements
 from linter.taskfacts import against_defaults, platform_version
-from linter.values import V, assumptions, shape, text, truth
+from linter.values import V, assumptions, prop, shape, text, truth
 
 META = RuleMeta(
     id="FG095",
@@ -126,7 +126,7 @@ def _features(p: Placement) -> Iterator[tuple[str, tuple[int, int, int], V]]:
         for v in c.secrets:
             yield f"secrets in '{name}'", (1, 3, 0), v
     sc = p.svc.service_connect
-    enabled = sc.get("enabled") or sc.get("Enabled") if sc is not None else None
+    enabled = prop(sc, "enabled")
     if truth(enabled) is True:
         yield f"Service Connect on {p.svc.id}", (1, 4, 0), enabled
     reg = p.svc.service_registries

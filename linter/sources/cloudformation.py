@@ -331,6 +331,8 @@ class Resolver:
             return self.join(arg, loc)
         if fn == "Fn::Sub":
             return self.sub(arg, loc)
+        if fn == "Fn::Base64":  # the text is what a rule reads (user data, FG018)
+            return self.value(arg, loc)
         if fn == "Fn::Select":
             if isinstance(arg, list) and len(arg) == 2:
                 idx, lst = self.value(arg[0], loc), self.value(arg[1], loc)
@@ -695,6 +697,10 @@ def from_tree(
     path: str, tree: Any, budget: Budget | None = None, given: dict[str, str] | None = None
 ) -> Loaded:
     if not is_template(tree):
+        if isinstance(tree, dict) and isinstance(tree.get("Resources"), list):
+            # A CodeDeploy AppSpec (`Resources:` is a list): not a template, not broken.
+            why = "a list of Resources, as in a CodeDeploy AppSpec: not a CloudFormation template"
+            return Loaded(None, [ParseProblem(why, Loc(path), severity="info")])
         return Loaded(None, [ParseProblem("no Resources section with typed resources", Loc(path))])
     from linter.sources.cfn_conditions import build_variants
 
@@ -752,9 +758,9 @@ def add_resources(tpl: m.Template, rs: Resolver) -> None:
         builder = _BUILDERS.get(rtype)
         props = body.get("Properties")
         pv = rs.value(props, loc) if isinstance(props, dict) else V({}, loc)
-        deps = _depends_on(body, rs.prefix)
-        if rtype == "AWS::ECS::Service":  # a reference orders creation as DependsOn does
-            deps += tuple(ref_ids(pv))
+        # What it waits for: DependsOn, and what it references (which orders creation
+        # as DependsOn does).
+        deps = _depends_on(body, rs.prefix) + tuple(ref_ids(pv))
         if deps:
             tpl.depends[rid] = tuple(dict.fromkeys(deps))
         if builder is None:
@@ -1077,14 +1083,14 @@ def _asg(lid, loc, t, p):
 
 def _launch_template(lid, loc, t, p):
     if t == "AWS::AutoScaling::LaunchConfiguration":
-        yield m.LaunchTemplate(lid, loc, t, p.get("AssociatePublicIpAddress"))
+        yield m.LaunchTemplate(lid, loc, t, p.get("AssociatePublicIpAddress"), p.get("UserData"))
         return
     nics = p.get("LaunchTemplateData", "NetworkInterfaces")
     first = next(iter(nics.items()), None) if nics is not None and nics.known else None
     public = first.get("AssociatePublicIpAddress") if first is not None else None
     if nics is not None and not nics.known:
         public = nics  # unknown interfaces: unknown public IP
-    yield m.LaunchTemplate(lid, loc, t, public)
+    yield m.LaunchTemplate(lid, loc, t, public, p.get("LaunchTemplateData", "UserData"))
 
 
 def _lb_bindings(v: V | None) -> tuple[m.LoadBalancerBinding, ...]:
@@ -1239,7 +1245,6 @@ def _load_balancer(lid, loc, t, p):
         internal=_scheme(internal),
         subnets=subnets,
         security_groups=p.get("SecurityGroups"),
-        ip_address_type=p.get("IpAddressType"),
     )
 
 
@@ -1276,10 +1281,6 @@ def _mount_target(lid, loc, t, p):
     )
 
 
-def _access_point(lid, loc, t, p):
-    yield m.AccessPoint(lid, loc, t, p.get("FileSystemId"))
-
-
 def _scheme(v: V | None) -> V | None:
     """`Scheme` as the `internal` flag Terraform writes (default internet-facing)."""
     if v is None or not v.known:
@@ -1298,7 +1299,6 @@ def _target_group(lid, loc, t, p):
         loc,
         t,
         target_type=p.get("TargetType"),
-        port=p.get("Port"),
         protocol=p.get("Protocol"),
         vpc=p.get("VpcId"),
         health_check_port=p.get("HealthCheckPort"),
@@ -1316,11 +1316,14 @@ def _forwarded(actions: V | None) -> tuple[tuple[V, ...], bool]:
         return (), False
     out: list[V] = []
     for a in actions.items():
+        if not a.known or not isinstance(a.value, dict):
+            return (), False
         if a.get("TargetGroupArn") is not None:
             out.append(a.get("TargetGroupArn"))
-        groups = a.get("ForwardConfig", "TargetGroups")
-        if groups is not None and not groups.known:
-            return tuple(out), False
+        fwd = a.get("ForwardConfig")
+        groups = fwd.get("TargetGroups") if fwd is not None else None
+        if (fwd is not None and not fwd.known) or (groups is not None and not groups.known):
+            return (), False
         out.extend(g.get("TargetGroupArn") for g in (groups.items() if groups else ()))
     return tuple(x for x in out if x is not None), True
 
@@ -1334,7 +1337,6 @@ def _listener(lid, loc, t, p):
         t,
         load_balancer=None if rule else p.get("LoadBalancerArn"),
         listener=p.get("ListenerArn") if rule else None,
-        port=p.get("Port"),
         target_groups=groups,
         actions_known=known,
     )
@@ -1373,7 +1375,6 @@ _BUILDERS = {
     **{t: _namespace for t in _NAMESPACE_KINDS},
     "AWS::ServiceDiscovery::Service": _discovery_service,
     "AWS::EFS::MountTarget": _mount_target,
-    "AWS::EFS::AccessPoint": _access_point,
     "AWS::ElasticLoadBalancingV2::TargetGroup": _target_group,
     "AWS::ElasticLoadBalancingV2::Listener": _listener,
     "AWS::ElasticLoadBalancingV2::ListenerRule": _listener,

@@ -1159,6 +1159,7 @@ FUNCTIONS: dict[str, Callable[[Evaluator, list[V], Loc], Any]] = {
     "sensitive": _identity,
     "nonsensitive": _identity,
     "jsonencode": _identity,  # keep the structure: container definitions want it
+    "base64encode": _identity,  # keep the text: user data is read for a proxy (FG018)
     "jsondecode": _jsondecode,
     "file": _file,
     "templatefile": _templatefile,

@@ -679,8 +679,11 @@ def build(unit: Unit, tpl: m.Template) -> None:
             build_resource(unit, tpl, b)
         elif b.kind == "output" and not unit.prefix:
             _collect_output(unit, tpl, b)
-        elif b.kind == "provider" and b.labels == ["aws"] and not unit.prefix:
-            _provider_region(unit, tpl, b)
+        elif b.kind == "provider" and b.labels == ["aws"]:
+            if unit.prefix:  # a module deploying with its own provider
+                tpl.region = unknown(f"{unit.prefix}provider.aws sets its own Region", b.loc)
+            else:
+                _provider_region(unit, tpl, b)
         elif b.kind == "module" and b.labels:
             unit.ev.modules[b.labels[0]](b.loc)  # its instances become children
     for child in unit.children:
@@ -695,7 +698,9 @@ def _provider_region(unit: Unit, tpl: m.Template, b: Block) -> None:
     node = unit.meta_arg(b, "region")
     region = unit.eval_in(node, b.file, Scope()) if node is not None else None
     if tpl.region is not None or region is None or not isinstance(region.value, str):
-        tpl.region = unknown("more than one aws provider", b.loc) if tpl.region else None
+        # Another provider, or a resource naming one, came first: the Region is open.
+        other = unknown("resources may use another aws provider", b.loc)
+        tpl.region = other if tpl.region else None
         return
     tpl.region = region
 
@@ -711,6 +716,9 @@ def build_resource(unit: Unit, tpl: m.Template, b: Block) -> None:
     rtype, _ = b.labels
     addr = ".".join(b.labels)
     tpl.types[unit.prefix + addr] = rtype
+    deps = _depends_on(unit, b)
+    if deps:  # by address: every instance waits for them
+        tpl.depends[unit.prefix + addr] = deps
     builder = _BUILDERS.get(rtype)
     if builder is None:
         return
@@ -731,10 +739,9 @@ def build_resource(unit: Unit, tpl: m.Template, b: Block) -> None:
         if not isinstance(rid, str):  # a map that happens to hold our key: not an instance
             tpl.uncertain.add(rtype)
             continue
-        if rtype == "aws_ecs_service":  # what orders its creation (FG034)
-            deps = _depends_on(unit, b) + tuple(ref_ids(inst))
-            if deps:
-                tpl.depends[rid] = tuple(dict.fromkeys(deps))
+        refs = tuple(ref_ids(inst))  # what orders its creation (FG034)
+        if refs:
+            tpl.depends[rid] = tuple(dict.fromkeys(tpl.depends.get(rid, ()) + refs))
         for res in builder(rid, b.loc, rtype, inst, unit):
             tpl.add(res)
 
@@ -1114,14 +1121,16 @@ def _asg(rid, loc, t, p, u):
 
 def _launch_template(rid, loc, t, p, u):
     if t == "aws_launch_configuration":
-        yield m.LaunchTemplate(rid, loc, t, p.get("associate_public_ip_address"))
+        yield m.LaunchTemplate(
+            rid, loc, t, p.get("associate_public_ip_address"), p.get("user_data")
+        )
         return
     nics = p.get("network_interfaces")
     first = next(iter(_blocks(p, "network_interfaces")), None)
     public = first.get("associate_public_ip_address") if first is not None else None
     if nics is not None and not nics.known:
         public = nics  # a dynamic block over unknown values
-    yield m.LaunchTemplate(rid, loc, t, public)
+    yield m.LaunchTemplate(rid, loc, t, public, p.get("user_data"))
 
 
 def _launcher(rid, loc, t, p, **kw):
@@ -1260,10 +1269,6 @@ def _mount_target(rid, loc, t, p, u):
     )
 
 
-def _access_point(rid, loc, t, p, u):
-    yield m.AccessPoint(rid, loc, t, p.get("file_system_id"))
-
-
 def _load_balancer(rid, loc, t, p, u):
     subnets, mappings = p.get("subnets"), p.get("subnet_mapping")
     if (subnets is None or subnets.value == []) and mappings is not None:
@@ -1276,7 +1281,6 @@ def _load_balancer(rid, loc, t, p, u):
         internal=p.get("internal"),
         subnets=_flat(subnets),
         security_groups=_flat(p.get("security_groups")),
-        ip_address_type=p.get("ip_address_type"),
     )
 
 
@@ -1287,7 +1291,6 @@ def _target_group(rid, loc, t, p, u):
         loc,
         t,
         target_type=p.get("target_type"),
-        port=p.get("port"),
         protocol=p.get("protocol"),
         vpc=p.get("vpc_id"),
         health_check_port=check.get("port") if check is not None else None,
@@ -1305,6 +1308,9 @@ def _forwarded(p: V, name: str) -> tuple[tuple[V, ...], bool]:
     out: list[V | None] = []
     for a in _blocks(p, name):
         out.append(a.get("target_group_arn"))
+        dyn = a.get("forward")
+        if dyn is not None and not dyn.known:
+            return (), False  # a dynamic forward block over unknown values
         for fwd in _blocks(a, "forward"):
             groups = fwd.get("target_group")
             if groups is not None and not groups.known:
@@ -1322,7 +1328,6 @@ def _listener(rid, loc, t, p, u):
         t,
         load_balancer=None if rule else p.get("load_balancer_arn"),
         listener=p.get("listener_arn") if rule else None,
-        port=p.get("port"),
         target_groups=groups,
         actions_known=known,
     )
@@ -1417,7 +1422,6 @@ _BUILDERS = {
     **{t: _namespace for t in _NAMESPACE_KINDS},
     "aws_service_discovery_service": _discovery_service,
     "aws_efs_mount_target": _mount_target,
-    "aws_efs_access_point": _access_point,
     "aws_alb": _load_balancer,
     "aws_lb_target_group": _target_group,
     "aws_alb_target_group": _target_group,
