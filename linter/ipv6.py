@@ -11,10 +11,11 @@ from __future__ import annotations
 
 from linter import model as m
 from linter.addresses import NO, UNKNOWN, YES, everywhere6, network
+from linter.budget import spend
 from linter.findings import Step
 from linter.network import Network
-from linter.secgroups import SgVerdict
-from linter.values import integer, ref_id, shape, text, truth
+from linter.secgroups import SgVerdict, port_matches
+from linter.values import ref_id, shape, text, truth
 
 GATEWAY_TYPES = (
     "AWS::EC2::InternetGateway",
@@ -72,17 +73,10 @@ def egress6(groups: list[m.SecurityGroup], port: int) -> SgVerdict:
 
 
 def _rule6(rule: m.SgRule, port: int) -> str:
-    proto = (text(rule.protocol) or "").lower()
-    if not proto:
-        return UNKNOWN
-    if proto not in ("-1", "all", "tcp", "6"):
-        return NO
-    if proto not in ("-1", "all"):
-        lo, hi = integer(rule.from_port), integer(rule.to_port)
-        if lo is None or hi is None:
-            return UNKNOWN
-        if not lo <= port <= hi:
-            return NO
+    spend()
+    taken = port_matches(rule, port)
+    if taken != YES:
+        return taken
     if rule.peer_group is not None or rule.prefix_list is not None or rule.self_ref:
         return UNKNOWN  # a group or list may stand for IPv6 addresses
     if rule.cidr_v6 is None:

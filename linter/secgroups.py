@@ -22,9 +22,8 @@ class SgVerdict:
     rule: m.SgRule | None = None  # the rule that admits the flow (None: the default egress)
 
 
-def rule_matches(rule: m.SgRule, owner: str, port: int, peer: Peer) -> str:
-    """Whether one rule admits TCP `port` to (egress) or from (ingress) the peer."""
-    spend()
+def port_matches(rule: m.SgRule, port: int) -> str:
+    """Whether the rule's protocol and port range take TCP `port`."""
     proto = text(rule.protocol)
     if proto is None:
         return UNKNOWN
@@ -37,6 +36,15 @@ def rule_matches(rule: m.SgRule, owner: str, port: int, peer: Peer) -> str:
             return UNKNOWN
         if not lo <= port <= hi:
             return NO
+    return YES
+
+
+def rule_matches(rule: m.SgRule, owner: str, port: int, peer: Peer) -> str:
+    """Whether one rule admits TCP `port` to (egress) or from (ingress) the peer."""
+    spend()
+    taken = port_matches(rule, port)
+    if taken != YES:
+        return taken
     if rule.self_ref:
         if peer.groups is None:
             return UNKNOWN
