@@ -10,7 +10,9 @@ module walks the other hops:
   (the LB's own ports are 1024-65535), the task subnet answers;
 - task -> interface endpoint and task -> NAT gateway: the far subnet must let
   TCP 443 in and the answer out (a NAT also opens 443 to the internet and hears
-  back on 1024-65535).
+  back on 1024-65535);
+- task -> EFS mount target in its zone: TCP 2049 out of the task subnet and into the
+  mount target's, the answers back on the task's ephemeral ports.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from linter import efs
 from linter import model as m
 from linter.addresses import NO, Peer
 from linter.findings import Step
@@ -25,6 +28,7 @@ from linter.nacl import EPHEMERAL, NaclVerdict, allows_anything, decide
 from linter.network import NAT
 from linter.reach import ENDPOINT, INTERNET_PEER, VIA_INTERNET
 from linter.values import Loc, ref_ids, text
+from linter.vpcs import zone
 
 ELB_PORTS = (1024, 65535)  # "Requests originating from Elastic Load Balancing use 1024-65535"
 NAT_PORTS = (1024, 65535)  # "A NAT gateway uses ports 1024-65535"
@@ -92,6 +96,7 @@ def _subnet_peer(s: m.Subnet) -> Peer | None:
 
 def _hops(ctx) -> Iterator[tuple[object, str, list[_Leg], tuple[Step, ...], Loc]]:
     yield from _lb_hops(ctx)
+    yield from _efs_hops(ctx)
     for p in ctx.placements:
         for sr in ctx.reach(p).subnets:
             task = _subnet_peer(sr.subnet)
@@ -126,6 +131,36 @@ def _hops(ctx) -> Iterator[tuple[object, str, list[_Leg], tuple[Step, ...], Loc]
             ]
             step = Step(f"NAT gateway {nat.id} is in {s.id}", nat.loc)
             yield p, f"NAT gateway {nat.id}", legs, (placed, *route.steps, step), nat.loc
+
+
+def _efs_hops(ctx) -> Iterator[tuple[object, str, list[_Leg], tuple[Step, ...], Loc]]:
+    """Task -> EFS mount target on TCP 2049, both subnets' NACLs, each way. A task mounts
+    through the mount target in its own zone: only pairs in one known zone are judged."""
+    for p in ctx.placements:
+        if p.td is None or p.mode != "awsvpc":
+            continue
+        for vol in efs.volumes(ctx.tpl, p.td):
+            for mt in vol.targets or ():
+                ms = ctx.tpl.deref(mt.subnet, m.Subnet)
+                target = _subnet_peer(ms) if ms is not None else None
+                for ref, ts in ctx.net.placement_subnets(p.svc):
+                    task = _subnet_peer(ts)
+                    if target is None or task is None or ts.id == ms.id:
+                        continue
+                    if zone(ts) is None or zone(ts) != zone(ms):
+                        continue
+                    legs = [
+                        _Leg(ms, False, (efs.NFS, efs.NFS), task),
+                        _Leg(ms, True, EPHEMERAL, task),
+                        _Leg(ts, True, (efs.NFS, efs.NFS), target),
+                        _Leg(ts, False, EPHEMERAL, target),
+                    ]
+                    steps = (
+                        efs.volume_step(p.td, vol),
+                        Step(f"{p.svc.id} places tasks in subnet {ts.id}", ref.loc),
+                        Step(f"they mount through {mt.id} in {ms.id}, in their zone", mt.loc),
+                    )
+                    yield p, f"EFS mount target {mt.id}", legs, steps, mt.loc
 
 
 def _lb_hops(ctx) -> Iterator[tuple[object, str, list[_Leg], tuple[Step, ...], Loc]]:

@@ -16,7 +16,7 @@ from linter import model as m
 from linter.addresses import NO, UNKNOWN, YES
 from linter.findings import Step
 from linter.network import IGW, NAT, NONE, Fact, Network
-from linter.values import V, assumptions, ref_id, ref_ids, shape, text, truth
+from linter.values import V, assumptions, ref_id, ref_ids, shape, text, truth, unset
 
 
 @dataclass(frozen=True)
@@ -105,6 +105,31 @@ def proxied(fleet: Fleet) -> bool | None:
     if seen is None:
         return None
     return "_proxy" in seen.lower()
+
+
+def serving(net: Network, svc: m.Service) -> list[Fleet]:
+    """The fleets a launcher's tasks may land on: those its capacity provider strategy
+    names (its own, or else its cluster's default), or every fleet of its cluster when
+    it launches on EC2 without one. [] when the strategy cannot be read."""
+    clusters = set(ref_ids(svc.cluster))
+    mine = [f for f in fleets(net.tpl) if f.cluster.id in clusters]
+    strategy = svc.strategy
+    if strategy is None and unset(svc.launch_type):
+        strategy = next((net.cluster_strategies.get(c) for c in clusters), None)
+    if strategy is None:
+        return mine
+    if not strategy.known or not isinstance(strategy.value, list):
+        return []
+    named = set()
+    for item in strategy.value:
+        cp = item.get("CapacityProvider") or item.get("capacity_provider")
+        provider = net.tpl.deref(cp, m.CapacityProvider)
+        if provider is None:
+            if text(cp) in ("FARGATE", "FARGATE_SPOT"):
+                continue
+            return []  # a provider we cannot see may be any of them
+        named.add(provider.id)
+    return [f for f in mine if f.provider.id in named]
 
 
 def in_use(cluster: m.Cluster, placements) -> list:

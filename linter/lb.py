@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from linter import instances
 from linter import model as m
 from linter.addresses import Peer
 from linter.findings import Step
@@ -48,6 +49,26 @@ class LbFlow:
     via: m.Listener  # the first listener or rule that forwards to the group
     port: Port
     steps: tuple[Step, ...]  # binding -> target group -> listener -> load balancer
+
+
+# The ephemeral range ECS-optimized Linux AMIs give dynamic host ports (bridge mode).
+DYNAMIC_PORTS = (32768, 61000)
+
+
+@dataclass(frozen=True)
+class InstanceFlow:
+    """Traffic from a load balancer to the container instances of a bridge or host
+    service, on a host port or the dynamic host-port range."""
+
+    svc: m.Service
+    group: m.TargetGroup
+    lb: m.LoadBalancer
+    fleet: str  # the Auto Scaling group whose instances run the tasks
+    instance_groups: list[m.SecurityGroup]
+    ports: tuple[int, int]
+    what: str  # "host port 8080", "the dynamic host ports 32768-61000"
+    loc: Loc
+    steps: tuple[Step, ...]
 
 
 class Balancing:
@@ -196,12 +217,76 @@ class Balancing:
                             seen.add((p.svc.id, lb.id, port.number))
                             yield p, LbFlow(p.svc, tg, lb, lst, port, steps)
 
+    def instance_flows(self, placements) -> Iterator[tuple[object, InstanceFlow]]:
+        """Each flow from a load balancer in scope to the instances of a bridge or host
+        service on EC2, when the instances' Auto Scaling group and groups are in scope."""
+        for p in placements:
+            if p.mode not in ("bridge", "host") or p.launch != "EC2" or p.td is None:
+                continue
+            fleets = instances.serving(self.net, p.svc)
+            for b in p.svc.load_balancers:
+                tg = self.target_group(b)
+                if tg is None or tcp(tg) is not True or not ipv4(tg):
+                    continue
+                if target_type(tg) != "instance":
+                    continue  # FG032's
+                for lo, hi, what, loc in _host_ports(p, b, tg):
+                    for lb, lst in self.balancers(tg):
+                        steps = (
+                            Step(
+                                f"{p.svc.id} registers its instances in target group {tg.id}", b.loc
+                            ),
+                            Step(f"{lst.id} of load balancer {lb.id} forwards to {tg.id}", lst.loc),
+                        )
+                        for fleet in fleets:
+                            lt = fleet.launch
+                            groups = self.net.security_groups(lt.security_groups) if lt else None
+                            if groups:
+                                flow = InstanceFlow(
+                                    p.svc, tg, lb, fleet.asg.id, groups, (lo, hi), what, loc, steps
+                                )
+                                yield p, flow
+
     @staticmethod
     def kind(lb: m.LoadBalancer) -> str | None:
         if lb.lb_type is None:
             return "application"
         t = text(lb.lb_type)
         return t.lower() if t else None
+
+
+def _host_ports(p, b: m.LoadBalancerBinding, tg: m.TargetGroup) -> list[tuple]:
+    """The instance ports a bridge or host binding receives on: the mapping's host port
+    (the container port in host mode), or the dynamic range when bridge mode leaves it
+    out or sets 0; the health-check port when it is another number. [] when unknown."""
+    name, port = text(b.container_name), integer(b.container_port)
+    container = next((c for c in p.td.containers or () if text(c.name) == name), None)
+    if name is None or port is None or container is None or not container.ports_known:
+        return []
+    mapping = next(
+        (m_ for m_ in container.port_mappings if integer(m_.container_port) == port), None
+    )
+    if mapping is None:
+        return []  # FG033's
+    host = integer(mapping.host_port) if mapping.host_port is not None else 0
+    if host is None:
+        return []
+    if p.mode == "host":
+        host = port
+    out = []
+    if host:
+        out.append((host, host, f"host port {host}", (mapping.host_port or mapping).loc))
+    else:
+        lo, hi = DYNAMIC_PORTS
+        out.append((lo, hi, f"the dynamic host ports {lo}-{hi}", mapping.loc))
+    hc = tg.health_check_port
+    if hc is not None and text(hc) != "traffic-port":
+        n = integer(hc)
+        if n is None:
+            return []
+        if not out[0][0] <= n <= out[0][1]:
+            out.append((n, n, f"health-check port {n}", hc.loc))
+    return out
 
 
 def target_type(tg: m.TargetGroup) -> str | None:

@@ -239,6 +239,7 @@ class LaunchTemplate(Resource):
 
     public_ip: V | None = None  # AssociatePublicIpAddress (none: the subnet decides)
     user_data: V | None = None  # UserData / user_data (an HTTP proxy set there, FG018)
+    security_groups: V | None = None  # the instances' groups (bridge/host targets, FG042)
 
 
 @dataclass(frozen=True)

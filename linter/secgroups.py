@@ -96,6 +96,33 @@ def admits(
     return SgVerdict(answer)
 
 
+def admits_range(
+    groups: list[m.SecurityGroup],
+    direction: str,
+    ports: tuple[int, int],
+    peer: Peer,
+    open_world: bool,
+) -> tuple[SgVerdict, int]:
+    """Whether the union admits every TCP port of the range (a dynamic host-port range):
+    NO with the first port it certainly drops, else YES or UNKNOWN. Ports are judged
+    once per stretch between the rules' own bounds."""
+    lo, hi = ports
+    cuts = {lo}
+    for sg in groups:
+        for rule in sg.ingress if direction == "ingress" else sg.egress:
+            for edge in (integer(rule.from_port), integer(rule.to_port)):
+                if edge is not None:
+                    cuts.update(x for x in (edge, edge + 1) if lo < x <= hi)
+    answer = YES
+    for port in sorted(cuts):
+        verdict = admits(groups, direction, port, peer, open_world)
+        if verdict.answer == NO:
+            return verdict, port
+        if verdict.answer == UNKNOWN:
+            answer = UNKNOWN
+    return SgVerdict(answer), lo
+
+
 def describe(sg: m.SecurityGroup, direction: str) -> str:
     """What a group lets through in one direction, for explanations."""
     if direction == "egress" and not sg.default_egress_removed:

@@ -1,7 +1,7 @@
 """FG042 — Task security groups do not admit the load balancer
 
 ## What it does
-Follows each load-balanced awsvpc service from its target group to the listeners
+Follows each load-balanced service from its target group to the listeners
 and load balancers that forward to it, and checks that the union of the tasks'
 security groups admits TCP from the load balancer on the container port and on
 the health-check port when that is another port:
@@ -11,6 +11,11 @@ the health-check port when that is another port:
 - a Network Load Balancer without security groups sends from its nodes' private
   addresses (ip targets, client-IP preservation off): a range covering its
   subnets must be admitted.
+
+For bridge and host services behind `instance` target groups, the same is checked
+on the container instances' security groups (from the launch template or
+configuration of the cluster's EC2 capacity provider), on the host port, or on the
+whole dynamic host-port range (32768–61000) when bridge mode leaves it to ECS.
 
 ## Why is this bad?
 Health checks time out, every target is `unhealthy`, ECS drains and replaces the
@@ -51,9 +56,8 @@ resource "aws_security_group" "tasks" {
 ```
 
 ## Known problems
-Bridge and host tasks are reached on their container instances, whose security
-groups are not modelled yet: only awsvpc services are checked. Silent when a group
-or rule comes from outside the files.
+Instances joined to the cluster without a capacity provider (user data alone) are
+not followed. Silent when a group or rule comes from outside the files.
 
 ## References
 - https://docs.aws.amazon.com/AmazonECS/latest/developerguide/troubleshoot-service-load-balancers.html
@@ -68,6 +72,7 @@ from collections.abc import Iterator
 from linter.findings import Finding, RuleMeta, Step
 from linter.network import NO
 from linter.rulekit import Context, finding, sg_explained
+from linter.secgroups import admits_range
 
 META = RuleMeta(
     id="FG042",
@@ -89,14 +94,7 @@ def check(ctx: Context) -> Iterator[Finding]:
         if verdict.answer != NO:
             continue
         sg_steps, sg_assumed = sg_explained(ctx.net, groups, "ingress")
-        lb_groups = ctx.lb.security_groups(flow.lb)
-        if lb_groups:
-            plural = "s" if len(lb_groups) > 1 else ""
-            source = f"its security group{plural} " + ", ".join(g.id for g in lb_groups)
-        elif ctx.lb.uses_groups(flow.lb):
-            source = "its security groups"
-        else:
-            source = "its nodes' addresses in its subnets"
+        source = _source(ctx, flow.lb)
         yield finding(
             META,
             f"the security groups of {p.svc.id}'s tasks do not admit load balancer "
@@ -113,4 +111,47 @@ def check(ctx: Context) -> Iterator[Finding]:
             assumed=p.assumed + tuple(sg_assumed),
             fix=f"Admit TCP {flow.port.number} from the load balancer's security group (or "
             "its subnets' ranges) in the tasks' security group.",
+        )
+    yield from _instances(ctx)
+
+
+def _source(ctx: Context, lb) -> str:
+    lb_groups = ctx.lb.security_groups(lb)
+    if lb_groups:
+        plural = "s" if len(lb_groups) > 1 else ""
+        return f"its security group{plural} " + ", ".join(g.id for g in lb_groups)
+    if ctx.lb.uses_groups(lb):
+        return "its security groups"
+    return "its nodes' addresses in its subnets"
+
+
+def _instances(ctx: Context) -> Iterator[Finding]:
+    """Bridge and host services: the container instances' groups must admit the load
+    balancer on the host port, or on the whole dynamic host-port range."""
+    for p, flow in ctx.lb.instance_flows(ctx.placements):
+        peer = ctx.lb.source(flow.lb, flow.group)
+        if peer is None:
+            continue
+        groups = flow.instance_groups
+        verdict, port = admits_range(groups, "ingress", flow.ports, peer, ctx.net.sg_rules_open)
+        if verdict.answer != NO:
+            continue
+        sg_steps, sg_assumed = sg_explained(ctx.net, groups, "ingress")
+        source = _source(ctx, flow.lb)
+        part = "" if flow.ports[0] == flow.ports[1] else f"port {port} of "
+        yield finding(
+            META,
+            f"the security groups of {flow.fleet}'s container instances do not admit load "
+            f"balancer {flow.lb.id} ({source}) on TCP {part}{flow.what}, where {p.svc.id}'s "
+            f"{p.mode} tasks listen; targets never become healthy",
+            groups[0].loc if len(groups) == 1 else flow.loc,
+            p.svc.id,
+            path=(
+                *flow.steps,
+                Step(f"the tasks listen on {flow.what} of the instances", flow.loc),
+                *sg_steps,
+            ),
+            assumed=p.assumed + tuple(sg_assumed),
+            fix=f"Admit TCP {flow.ports[0]}-{flow.ports[1]} from the load balancer's security "
+            f"group in the instances' security group.",
         )

@@ -4,7 +4,9 @@
 For each load-balanced awsvpc service, checks that the egress rules of the load
 balancer's own security groups allow TCP to the tasks (their security groups or
 a range covering their subnets) on the container port and on the health-check
-port when that is another port.
+port when that is another port. For bridge and host services behind `instance`
+target groups, the same toward the container instances' security groups, on the
+host port or the whole dynamic host-port range (32768–61000).
 
 ## Why is this bad?
 Security groups are stateful, but the load balancer *opens* the connection to the
@@ -63,6 +65,7 @@ from linter.addresses import Peer
 from linter.findings import Finding, RuleMeta, Step
 from linter.network import NO
 from linter.rulekit import Context, finding, sg_explained
+from linter.secgroups import admits_range
 from linter.values import text
 
 META = RuleMeta(
@@ -99,6 +102,36 @@ def check(ctx: Context) -> Iterator[Finding]:
             assumed=p.assumed + tuple(sg_assumed),
             fix=f"Allow egress TCP {flow.port.number} to the tasks' security group in the load "
             "balancer's security group.",
+        )
+    yield from _instances(ctx)
+
+
+def _instances(ctx: Context) -> Iterator[Finding]:
+    """Bridge and host services: egress to the container instances on the host port or
+    the whole dynamic host-port range."""
+    for p, flow in ctx.lb.instance_flows(ctx.placements):
+        lb_groups = ctx.lb.security_groups(flow.lb)
+        if lb_groups is None or ctx.lb.uses_groups(flow.lb) is not True:
+            continue
+        ids = frozenset(g.id for g in flow.instance_groups)
+        # The instances' subnets are not followed: only their groups can admit them here.
+        peer = Peer(f"instances of {flow.fleet}", cidrs=None, groups=ids)
+        verdict, port = admits_range(lb_groups, "egress", flow.ports, peer, ctx.net.sg_rules_open)
+        if verdict.answer != NO:
+            continue
+        sg_steps, sg_assumed = sg_explained(ctx.net, lb_groups, "egress")
+        part = "" if flow.ports[0] == flow.ports[1] else f"port {port} of "
+        yield finding(
+            META,
+            f"the security groups of load balancer {flow.lb.id} do not allow egress to the "
+            f"container instances of {flow.fleet} on TCP {part}{flow.what}, where "
+            f"{p.svc.id}'s {p.mode} tasks listen; health checks and requests never reach them",
+            flow.lb.security_groups.loc,
+            flow.lb.id,
+            path=(*flow.steps, Step(f"the tasks listen on {flow.what}", flow.loc), *sg_steps),
+            assumed=p.assumed + tuple(sg_assumed),
+            fix=f"Allow egress TCP {flow.ports[0]}-{flow.ports[1]} to the instances' security "
+            "group in the load balancer's security group.",
         )
 
 

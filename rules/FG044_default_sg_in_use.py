@@ -9,7 +9,9 @@ which admits inbound traffic only from its own members:
 - an internet-facing Application Load Balancer with no `SecurityGroups`: its
   clients are not members of the default group (warning);
 - tasks on the default group while a Terraform `aws_default_security_group` in the
-  files leaves it with no egress at all (error: the tasks cannot pull their image).
+  files leaves it with no egress at all (error: the tasks cannot pull their image);
+- an EFS mount target with no `security_groups` (Terraform) that tasks with groups
+  of their own mount (warning).
 
 Interface endpoints without security groups are FG041's.
 
@@ -54,6 +56,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from linter import efs
 from linter import model as m
 from linter.findings import Finding, RuleMeta, Step
 from linter.rulekit import Context, Placement, finding, placements
@@ -83,6 +86,41 @@ def check(ctx: Context) -> Iterator[Finding]:
         elif not _default_touched(ctx, vpc):
             yield from _behind_lb(ctx, p, vpc)
     yield from _open_alb(ctx)
+    yield from _mount_targets(ctx)
+
+
+def _mount_targets(ctx: Context) -> Iterator[Finding]:
+    """A Terraform mount target with no security groups gets the default group; tasks
+    with groups of their own are not its members, so NFS from them is dropped."""
+    for p in placements(ctx):
+        if p.td is None or p.mode != "awsvpc" or p.svc.security_groups is None:
+            continue
+        groups = ctx.net.security_groups(p.svc.security_groups)
+        if groups is None or _names_default(p.svc.security_groups):
+            continue  # unknown, or the tasks are members of the default group too
+        vpc = _vpc(ctx, p)
+        if vpc is None or _default_touched(ctx, vpc):
+            continue
+        for vol in efs.volumes(ctx.tpl, p.td):
+            for mt in efs.in_vpc(ctx.tpl, vol.targets or [], vpc.id):
+                if mt.security_groups is not None:
+                    continue
+                yield finding(
+                    META,
+                    f"EFS mount target {mt.id} names no security groups, so it gets the default "
+                    f"group of {vpc.id}, which admits only its own members: the tasks of "
+                    f"{p.svc.id}, on groups of their own, cannot mount {vol.fs.id}",
+                    mt.loc,
+                    p.svc.id,
+                    path=(
+                        efs.volume_step(p.td, vol),
+                        Step(f"{mt.id} names no security groups", mt.loc),
+                        Step(f"the tasks use {', '.join(g.id for g in groups)}", p.svc.network.loc),
+                    ),
+                    assumed=p.assumed,
+                    fix="Give the mount target a security group that admits TCP 2049 from the "
+                    "tasks' group.",
+                )
 
 
 def _vpc(ctx: Context, p: Placement) -> m.Vpc | None:

@@ -12,6 +12,8 @@ subnets on the other end, in both directions (NACLs are stateless):
   the task subnets and the answer out on the tasks' ephemeral ports;
 - **tasks → NAT gateway:** the NAT's subnet must let TCP 443 in from the tasks and
   out to the internet, the answers in on 1024–65535 and out to the tasks.
+- **tasks → EFS mount target** (in the tasks' zone): TCP 2049 out of the task subnet
+  and into the mount target's, the answers back on the tasks' ephemeral ports.
 
 ## Why is this bad?
 Health checks fail and the load balancer marks every target unhealthy (the VPC
@@ -50,8 +52,9 @@ Mirror every allow: for each port a hop accepts, let the answer out on the other
 side's ephemeral ports (1024–65535 covers all of them).
 
 ## Known problems
-Flows within one subnet never meet its ACL and are not checked. EFS mount targets
-are not followed yet. A network ACL that allows nothing in a direction is FG053's.
+Flows within one subnet never meet its ACL and are not checked; EFS mount targets are
+paired with task subnets only when both zones are known. A network ACL that allows
+nothing in a direction is FG053's.
 
 ## References
 - https://docs.aws.amazon.com/vpc/latest/userguide/vpc-network-acls.html

@@ -1083,14 +1083,27 @@ def _asg(lid, loc, t, p):
 
 def _launch_template(lid, loc, t, p):
     if t == "AWS::AutoScaling::LaunchConfiguration":
-        yield m.LaunchTemplate(lid, loc, t, p.get("AssociatePublicIpAddress"), p.get("UserData"))
+        yield m.LaunchTemplate(
+            lid,
+            loc,
+            t,
+            p.get("AssociatePublicIpAddress"),
+            p.get("UserData"),
+            p.get("SecurityGroups"),
+        )
         return
-    nics = p.get("LaunchTemplateData", "NetworkInterfaces")
+    data = p.get("LaunchTemplateData")
+    nics = data.get("NetworkInterfaces") if data is not None else None
     first = next(iter(nics.items()), None) if nics is not None and nics.known else None
     public = first.get("AssociatePublicIpAddress") if first is not None else None
+    groups = (
+        data.get("SecurityGroupIds") or data.get("SecurityGroups") if data is not None else None
+    )
+    if first is not None and first.get("Groups") is not None:
+        groups = first.get("Groups")
     if nics is not None and not nics.known:
-        public = nics  # unknown interfaces: unknown public IP
-    yield m.LaunchTemplate(lid, loc, t, public, p.get("LaunchTemplateData", "UserData"))
+        public = groups = nics  # unknown interfaces: unknown public IP and groups
+    yield m.LaunchTemplate(lid, loc, t, public, data.get("UserData") if data else None, groups)
 
 
 def _lb_bindings(v: V | None) -> tuple[m.LoadBalancerBinding, ...]:

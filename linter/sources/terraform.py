@@ -1122,15 +1122,23 @@ def _asg(rid, loc, t, p, u):
 def _launch_template(rid, loc, t, p, u):
     if t == "aws_launch_configuration":
         yield m.LaunchTemplate(
-            rid, loc, t, p.get("associate_public_ip_address"), p.get("user_data")
+            rid,
+            loc,
+            t,
+            p.get("associate_public_ip_address"),
+            p.get("user_data"),
+            _flat(p.get("security_groups")),
         )
         return
     nics = p.get("network_interfaces")
     first = next(iter(_blocks(p, "network_interfaces")), None)
     public = first.get("associate_public_ip_address") if first is not None else None
+    groups = p.get("vpc_security_group_ids") or p.get("security_group_names")
+    if first is not None and first.get("security_groups") is not None:
+        groups = first.get("security_groups")
     if nics is not None and not nics.known:
-        public = nics  # a dynamic block over unknown values
-    yield m.LaunchTemplate(rid, loc, t, public, p.get("user_data"))
+        public = groups = nics  # a dynamic block over unknown values
+    yield m.LaunchTemplate(rid, loc, t, public, p.get("user_data"), _flat(groups))
 
 
 def _launcher(rid, loc, t, p, **kw):
