@@ -257,6 +257,7 @@ class PortMapping:
     protocol: V | None = None  # tcp (default) / udp
     name: V | None = None  # the Service Connect port name
     app_protocol: V | None = None  # http / http2 / grpc (Service Connect only)
+    port_range: V | None = None  # containerPortRange, "8000-8010"
 
 
 @dataclass(frozen=True)

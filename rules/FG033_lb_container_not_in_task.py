@@ -45,7 +45,7 @@ Service:
 ## Known problems
 Silent when the container definitions, or the names in them, cannot be read (a
 parameter, a `file()` out of reach; a `templatefile()` whose unknown values leave
-the names readable is checked), and when a port mapping uses `containerPortRange`.
+the names readable is checked). A `containerPortRange` counts for every port in it.
 
 ## References
 - https://docs.aws.amazon.com/AmazonECS/latest/developerguide/service_definition_parameters.html#sd-loadbalancers
@@ -117,10 +117,13 @@ def _check(p, td, by_name, what, loc, name_v, port_v) -> Iterator[Finding]:
     port = integer(port_v)
     if port is None or not c.ports_known:
         return
-    mapped = [integer(pm.container_port) for pm in c.port_mappings]
-    if any(x is None for x in mapped) or port in mapped:
+    ranges = [_range(pm) for pm in c.port_mappings if pm.container_port is None]
+    mapped = [integer(pm.container_port) for pm in c.port_mappings if pm.container_port]
+    if None in mapped or None in ranges or port in mapped:
         return
-    have = ", ".join(str(x) for x in mapped) or "none"
+    if any(lo <= port <= hi for lo, hi in ranges):  # type: ignore[misc]
+        return
+    have = ", ".join([*(str(x) for x in mapped), *(f"{lo}-{hi}" for lo, hi in ranges)]) or "none"
     yield finding(
         META,
         f"{p.svc.id} sends {what} traffic to port {port} of container '{name}', which maps "
@@ -131,3 +134,13 @@ def _check(p, td, by_name, what, loc, name_v, port_v) -> Iterator[Finding]:
         assumed=p.assumed + assumptions(name_v, port_v),
         fix=f"Add a port mapping for {port} to '{name}', or bind the container port it maps.",
     )
+
+
+def _range(pm: m.PortMapping) -> tuple[int, int] | None:
+    """A mapping's containerPortRange ("8000-8010"); None when it cannot be read (or a
+    mapping gives neither a port nor a range)."""
+    t = text(pm.port_range)
+    lo, sep, hi = (t or "").partition("-")
+    if not t or not lo.strip().isdigit() or (sep and not hi.strip().isdigit()):
+        return None
+    return int(lo), int(hi or lo)

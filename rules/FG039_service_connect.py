@@ -59,9 +59,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from linter import connect
 from linter.findings import Finding, RuleMeta, Step
 from linter.rulekit import Context, Placement, finding, placements
-from linter.values import V, assumptions, prop, ref_id, text, truth
+from linter.values import V, assumptions, prop, text
 
 META = RuleMeta(
     id="FG039",
@@ -76,21 +77,14 @@ META = RuleMeta(
 def check(ctx: Context) -> Iterator[Finding]:
     claimed: dict[tuple[str, str], tuple[Placement, V]] = {}
     for p in placements(ctx):
-        sc = p.svc.service_connect
-        if sc is None or not sc.known or truth(prop(sc, "enabled")) is not True:
+        sc = connect.enabled(p.svc)
+        if sc is None:
             continue
         on = Step(f"{p.svc.id} enables Service Connect", sc.loc)
         yield from _service_level(p, sc, on)
         if p.td is not None:
             yield from _task_level(p, sc, on)
         yield from _duplicates(p, sc, claimed)
-
-
-def _services(sc: V) -> list[V] | None:
-    v = prop(sc, "services")
-    if v is None:
-        return []
-    return list(v.items()) if v.known else None
 
 
 def _service_level(p: Placement, sc: V, on: Step) -> Iterator[Finding]:
@@ -129,7 +123,7 @@ def _task_level(p: Placement, sc: V, on: Step) -> Iterator[Finding]:
     if any(pm.name is not None and text(pm.name) is None for pm in mappings):
         return  # a port name we cannot read may be any of them
     named = {text(pm.name): pm for pm in mappings if pm.name is not None}
-    for svc in _services(sc) or ():
+    for svc in connect.entries(sc) or ():
         port_name = prop(svc, "portName")
         want = text(port_name)
         if want is None:
@@ -166,11 +160,10 @@ def _simple(p: Placement, v: V, on: Step, problem: str) -> Finding:
 
 
 def _duplicates(p: Placement, sc: V, claimed: dict) -> Iterator[Finding]:
-    ns = prop(sc, "namespace")
-    ns_key = _namespace_key(ns)
+    ns_key = connect.namespace_key(sc)
     if ns_key is None:
         return
-    for svc in _services(sc) or ():
+    for svc in connect.entries(sc) or ():
         name_v = prop(svc, "discoveryName") or prop(svc, "portName")
         name = text(name_v)
         if name is None or not name_v.known:
@@ -188,11 +181,3 @@ def _duplicates(p: Placement, sc: V, claimed: dict) -> Iterator[Finding]:
             assumed=p.assumed + first[0].assumed,
             fix="Give one of them another DiscoveryName (discovery_name).",
         )
-
-
-def _namespace_key(ns: V | None) -> str | None:
-    """The namespace as something comparable: the resource it references, or its literal
-    name or ARN."""
-    if ns is None or not ns.known:
-        return None
-    return ref_id(ns) or text(ns)

@@ -12,6 +12,10 @@ the health-check port when that is another port:
   addresses (ip targets, client-IP preservation off): a range covering its
   subnets must be admitted.
 
+A warning when a Service Connect server's groups do not admit the other services of
+its namespace (in the files) on the port it serves (`ingressPortOverride`, else the
+named port mapping's container port).
+
 For bridge and host services behind `instance` target groups, the same is checked
 on the container instances' security groups (from the launch template or
 configuration of the cluster's EC2 capacity provider), on the host port, or on the
@@ -69,10 +73,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from linter import connect
+from linter.addresses import Peer
 from linter.findings import Finding, RuleMeta, Step
 from linter.network import NO
 from linter.rulekit import Context, finding, sg_explained
 from linter.secgroups import admits_range
+from linter.values import text
 
 META = RuleMeta(
     id="FG042",
@@ -113,6 +120,54 @@ def check(ctx: Context) -> Iterator[Finding]:
             "its subnets' ranges) in the tasks' security group.",
         )
     yield from _instances(ctx)
+    yield from _service_connect(ctx)
+
+
+def _service_connect(ctx: Context) -> Iterator[Finding]:
+    """Service Connect servers must admit their clients (the other services of the same
+    namespace in the files) on the port they serve: a warning, since clients elsewhere
+    are not seen and these may not call this one."""
+    members = []
+    for p in ctx.placements:
+        sc = connect.enabled(p.svc)
+        key = connect.namespace_key(sc) if sc is not None else None
+        groups = ctx.net.security_groups(p.svc.security_groups)
+        if key is not None and groups is not None and p.mode == "awsvpc":
+            members.append((p, sc, key, groups))
+    for server, sc, key, groups in members:
+        for client, _, other, client_groups in members:
+            if client is server or other != key:
+                continue
+            peer = Peer(
+                f"the tasks of {client.svc.id}", groups=frozenset(g.id for g in client_groups)
+            )
+            for s in connect.served(sc, server.td):
+                if s.port is None:
+                    continue
+                verdict = ctx.net.sg_admits(groups, "ingress", s.port, peer)
+                if verdict.answer != NO:
+                    continue
+                sg_steps, sg_assumed = sg_explained(ctx.net, groups, "ingress")
+                yield finding(
+                    META,
+                    f"the security groups of {server.svc.id}'s tasks do not admit "
+                    f"{client.svc.id}, a Service Connect client in the same namespace, on TCP "
+                    f"{s.port}, the port {text(s.port_name) or '?'} is served on; its calls "
+                    "time out",
+                    server.svc.security_groups.loc,
+                    server.svc.id,
+                    path=(
+                        Step(
+                            f"{server.svc.id} serves {text(s.port_name) or '?'} on {s.port}",
+                            s.entry.loc,
+                        ),
+                        Step(f"{client.svc.id} joins the same namespace", client.svc.loc),
+                        *sg_steps,
+                    ),
+                    assumed=server.assumed + client.assumed + tuple(sg_assumed),
+                    severity="warning",
+                    fix=f"Admit TCP {s.port} from the client services' security groups.",
+                )
 
 
 def _source(ctx: Context, lb) -> str:

@@ -97,6 +97,7 @@ def _mapping(m: V) -> PortMapping:
         protocol=key(m, "protocol"),
         name=key(m, "name"),
         app_protocol=key(m, "appProtocol"),
+        port_range=key(m, "containerPortRange"),
     )
 
 
