@@ -9,7 +9,9 @@ the tasks are wired to is in that VPC:
   `vpc_id` is created in the account's default VPC);
 - the target groups it registers in, and the subnets of the load balancers that
   forward to them, are in that VPC;
-- `awsvpcConfiguration` names at most 16 subnets and 5 security groups.
+- `awsvpcConfiguration` names at most 16 subnets and 5 security groups;
+- no security-group rule names a group of another VPC (unless a peering is in the
+  files).
 
 ## Why is this bad?
 ECS rejects the service: `Security group sg-… does not appear to belong to the same
@@ -88,6 +90,36 @@ def check(ctx: Context) -> Iterator[Finding]:
         home = _home(ctx, p)
         if home is not None:
             yield from _balancing(ctx, p, b, tg, home)
+    yield from _cross_references(ctx)
+
+
+def _cross_references(ctx: Context) -> Iterator[Finding]:
+    """(e) A rule naming a group of another VPC: both VPCs defined here, none peered."""
+    if _peered(ctx):
+        return
+    for sg in ctx.tpl.of(m.SecurityGroup):
+        if ctx.tpl.deref(sg.vpc, m.Vpc) is None:
+            continue
+        for rule in (*sg.ingress, *sg.egress):
+            for g in rule.peer_group.items() if rule.peer_group is not None else ():
+                other = ctx.tpl.deref(g, m.SecurityGroup)
+                if other is None or ctx.tpl.deref(other.vpc, m.Vpc) is None:
+                    continue
+                if same_vpc(ctx.tpl, sg.vpc, other.vpc) is not False:
+                    continue
+                yield finding(
+                    META,
+                    f"a rule of security group {sg.id} ({_name(sg.vpc)}) names group "
+                    f"{other.id} of {_name(other.vpc)}; groups may only reference groups of "
+                    "their own or a peered VPC, so creating the rule fails",
+                    rule.loc,
+                    sg.id,
+                    path=(
+                        Step(f"{sg.id} is in {_name(sg.vpc)}", (sg.vpc or sg).loc),
+                        Step(f"{other.id} is in {_name(other.vpc)}", (other.vpc or other).loc),
+                    ),
+                    fix=f"Reference a group of {_name(sg.vpc)}, or peer the two VPCs.",
+                )
 
 
 def _home(ctx: Context, p: Placement) -> tuple[m.Subnet, V] | None:
