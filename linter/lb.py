@@ -46,7 +46,6 @@ class LbFlow:
     svc: m.Service
     group: m.TargetGroup
     lb: m.LoadBalancer
-    via: m.Listener  # the first listener or rule that forwards to the group
     port: Port
     steps: tuple[Step, ...]  # binding -> target group -> listener -> load balancer
 
@@ -215,7 +214,7 @@ class Balancing:
                     for port in ports(b, tg) or ():
                         if (p.svc.id, lb.id, port.number) not in seen:
                             seen.add((p.svc.id, lb.id, port.number))
-                            yield p, LbFlow(p.svc, tg, lb, lst, port, steps)
+                            yield p, LbFlow(p.svc, tg, lb, port, steps)
 
     def instance_flows(self, placements) -> Iterator[tuple[object, InstanceFlow]]:
         """Each flow from a load balancer in scope to the instances of a bridge or host
