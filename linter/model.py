@@ -266,7 +266,6 @@ class Container:
     name: V | None
     image: V | None
     port_mappings: tuple[PortMapping, ...] = ()
-    ports_known: bool = True  # False when portMappings (or one of them) cannot be read
     init_process: V | None = None
     readonly_root: V | None = None
     network_mode: V | None = None  # misplaced key, ignored by ECS
@@ -289,6 +288,14 @@ class Container:
     disable_networking: V | None = None
     command: V | None = None
     entry_point: V | None = None
+
+    @property
+    def ports_known(self) -> bool:
+        """Whether portMappings, and each of its entries, could be read."""
+        v = self.port_mappings_value
+        if v is None:
+            return True
+        return isinstance(v.value, list) and all(isinstance(x.value, dict) for x in v.value)
 
 
 @dataclass(frozen=True)

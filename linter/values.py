@@ -281,13 +281,16 @@ def wrap(x: Any, loc: Loc, assumed: tuple[str, ...] = ()) -> V:
     return V(x, loc, assumed)
 
 
-def prop(v: V | None, camel: str) -> V | None:
+def prop(v: V | None, camel: str, snake: bool = True) -> V | None:
     """A property however the format spells it: camelCase (task-definition JSON),
-    PascalCase (CloudFormation) or snake_case (Terraform)."""
+    PascalCase (CloudFormation) or, unless `snake` is off (inside JSON that Terraform
+    passes through as written), snake_case (Terraform blocks)."""
     if v is None or not isinstance(v.value, dict):
         return None
-    snake = re.sub(r"(?<!^)([A-Z])", r"_\1", camel).lower()
-    for k in (camel, camel[0].upper() + camel[1:], snake):
+    names = [camel, camel[0].upper() + camel[1:]]
+    if snake:
+        names.append(re.sub(r"(?<!^)([A-Z])", r"_\1", camel).lower())
+    for k in names:
         got = v.value.get(k)
         if got is not None:
             return got

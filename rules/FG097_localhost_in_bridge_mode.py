@@ -133,8 +133,7 @@ def check(ctx: Context) -> Iterator[Finding]:
 
 def _ports(c: m.Container) -> set[int] | None:
     """The container ports a container maps; None when one cannot be read."""
-    pm = c.port_mappings_value
-    if (pm is not None and not pm.known) or not c.ports_known:
+    if not c.ports_known:
         return None
     out = set()
     for mapping in c.port_mappings:

@@ -7,17 +7,12 @@ camelCase; `key()` accepts both so one builder serves every reader.
 from __future__ import annotations
 
 from linter.model import Container, PortMapping
-from linter.values import Unknown, V
+from linter.values import Unknown, V, prop
 
 
 def key(v: V | None, name: str) -> V | None:
     """A property by its camelCase name, also found when written in PascalCase."""
-    if v is None or not isinstance(v.value, dict):
-        return None
-    found = v.value.get(name)
-    if found is None:
-        found = v.value.get(name[0].upper() + name[1:])
-    return found
+    return prop(v, name, snake=False)
 
 
 def unknown_why(defs: V | None) -> str:
@@ -44,12 +39,9 @@ def containers(defs: V) -> tuple[Container, ...] | None:
             continue
         mappings = []
         pm = key(c, "portMappings")
-        ports_known = pm is None or isinstance(pm.value, list)
         for m in pm.items() if pm is not None else ():
             if isinstance(m.value, dict):
                 mappings.append(_mapping(m))
-            else:
-                ports_known = False
         log = key(c, "logConfiguration")
         secrets = [
             key(x, "valueFrom")
@@ -64,7 +56,6 @@ def containers(defs: V) -> tuple[Container, ...] | None:
                 name=key(c, "name"),
                 image=key(c, "image"),
                 port_mappings=tuple(mappings),
-                ports_known=ports_known,
                 init_process=key(key(c, "linuxParameters"), "initProcessEnabled"),
                 readonly_root=key(c, "readonlyRootFilesystem"),
                 network_mode=key(c, "networkMode"),
@@ -83,6 +74,7 @@ def containers(defs: V) -> tuple[Container, ...] | None:
                     for x in (env_files.items() if env_files is not None else ())
                     if (f := key(x, "value")) is not None
                 ),
+                port_mappings_value=pm,
                 **_networking(c),
             )
         )
@@ -111,7 +103,6 @@ def _networking(c: V) -> dict:
             for x in (secrets.items() if secrets is not None else ())
             if (f := key(x, "valueFrom")) is not None
         ),
-        "port_mappings_value": key(c, "portMappings"),
         "port_mappings_key": written,
         "links": key(c, "links"),
         "hostname": key(c, "hostname"),
