@@ -164,7 +164,7 @@ def _efs_hops(ctx) -> Iterator[tuple[object, str, list[_Leg], tuple[Step, ...], 
 
 
 def _lb_hops(ctx) -> Iterator[tuple[object, str, list[_Leg], tuple[Step, ...], Loc]]:
-    for p, flow in ctx.lb.flows(ctx.placements):
+    for p, flow in ctx.lb_flows:
         lb_subnets = ctx.lb.subnets(flow.lb) or []
         port = (flow.port.number, flow.port.number)
         for _ref, ts in ctx.net.placement_subnets(p.svc):

@@ -13,7 +13,7 @@ from linter.findings import Finding, RuleMeta, Step
 from linter.grants import Lack
 from linter.iam import DENIES, ELSEWHERE, Roles, deciding_steps
 from linter.ipv6 import ipv6_only
-from linter.lb import Balancing
+from linter.lb import Balancing, InstanceFlow, LbFlow
 from linter.nacl import EPHEMERAL, NaclVerdict, allows_anything, decide
 from linter.network import NO, DefaultRoute, Fact, Network, endpoint_service
 from linter.reach import Reach
@@ -60,6 +60,16 @@ class Context:
     @cached_property
     def lb(self) -> Balancing:
         return Balancing(self.tpl, self.net)
+
+    @cached_property
+    def lb_flows(self) -> list[tuple[Placement, LbFlow]]:
+        """Load balancer -> awsvpc task flows; four rules read them: computed once."""
+        return list(self.lb.flows(self.placements))
+
+    @cached_property
+    def instance_flows(self) -> list[tuple[Placement, InstanceFlow]]:
+        """Load balancer -> container instance flows (bridge, host): computed once."""
+        return list(self.lb.instance_flows(self.placements))
 
     @cached_property
     def roles(self) -> Roles:

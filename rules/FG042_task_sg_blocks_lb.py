@@ -92,7 +92,7 @@ META = RuleMeta(
 
 
 def check(ctx: Context) -> Iterator[Finding]:
-    for p, flow in ctx.lb.flows(ctx.placements):
+    for p, flow in ctx.lb_flows:
         groups = ctx.net.security_groups(p.svc.security_groups)
         peer = ctx.lb.source(flow.lb, flow.group)
         if groups is None or peer is None:
@@ -183,7 +183,7 @@ def _source(ctx: Context, lb) -> str:
 def _instances(ctx: Context) -> Iterator[Finding]:
     """Bridge and host services: the container instances' groups must admit the load
     balancer on the host port, or on the whole dynamic host-port range."""
-    for p, flow in ctx.lb.instance_flows(ctx.placements):
+    for p, flow in ctx.instance_flows:
         peer = ctx.lb.source(flow.lb, flow.group)
         if peer is None:
             continue

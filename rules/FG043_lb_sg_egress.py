@@ -78,7 +78,7 @@ META = RuleMeta(
 
 
 def check(ctx: Context) -> Iterator[Finding]:
-    for p, flow in ctx.lb.flows(ctx.placements):
+    for p, flow in ctx.lb_flows:
         lb_groups = ctx.lb.security_groups(flow.lb)
         tasks = ctx.net.security_groups(p.svc.security_groups)
         if lb_groups is None or tasks is None or ctx.lb.uses_groups(flow.lb) is not True:
@@ -109,7 +109,7 @@ def check(ctx: Context) -> Iterator[Finding]:
 def _instances(ctx: Context) -> Iterator[Finding]:
     """Bridge and host services: egress to the container instances on the host port or
     the whole dynamic host-port range."""
-    for p, flow in ctx.lb.instance_flows(ctx.placements):
+    for p, flow in ctx.instance_flows:
         lb_groups = ctx.lb.security_groups(flow.lb)
         if lb_groups is None or ctx.lb.uses_groups(flow.lb) is not True:
             continue

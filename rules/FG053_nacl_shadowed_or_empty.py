@@ -115,7 +115,7 @@ def _empty(ctx: Context) -> Iterator[Finding]:
                 if subnet.id not in walked:
                     walked.add(subnet.id)
                     yield from _check_hop(ctx, p, subnet, why, loc, reported)
-    for p, flow in ctx.lb.flows(ctx.placements):
+    for p, flow in ctx.lb_flows:
         for s in ctx.lb.subnets(flow.lb) or ():
             if s.id not in walked:
                 walked.add(s.id)
