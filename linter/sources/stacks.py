@@ -78,25 +78,6 @@ def _stamp(path: str, data: bytes, *extra: Any) -> tuple:
     return (os.path.abspath(path), hashlib.blake2b(data, digest_size=16).digest(), *extra)
 
 
-def _unchanged(path: str) -> tuple | None:
-    """A key that changes whenever the file (or the link to it) is replaced or written:
-    device, inode, size and modification time of both."""
-    try:
-        st, lst = os.stat(path), os.lstat(path)
-    except OSError:
-        return None
-    return (
-        os.path.abspath(path),
-        "stat",
-        st.st_dev,
-        st.st_ino,
-        st.st_size,
-        st.st_mtime_ns,
-        lst.st_ino,
-        lst.st_mtime_ns,
-    )
-
-
 def _remember(key: tuple, value: Any) -> Any:
     if len(_SEEN) >= _SEEN_MAX:
         _SEEN.clear()
@@ -364,13 +345,6 @@ def _repository_templates(named: list[Unit], files: Files, filt: PathFilter | No
             path = os.path.normpath(os.path.relpath(full) if relative else full)
             if not name.endswith(DATA_SUFFIXES) or path in known or not wanted(path):
                 continue
-            # The same file, unchanged since this process last looked (pre-commit names
-            # one file per run; a test suite names hundreds in one process).
-            seen = _unchanged(full)
-            if seen is not None and seen in _SEEN:
-                if _SEEN[seen]:
-                    found.append(path)
-                continue
             try:
                 raw = files.read_bytes(path, keep=False)
             except (OSError, Refused):
@@ -383,8 +357,6 @@ def _repository_templates(named: list[Unit], files: Files, filt: PathFilter | No
                 # One that neither exports, imports nor nests can pair with nothing.
                 found_here = bool(_CANDIDATE.search(text)) and kind_of(text) == m.CFN
                 wanted_here = _remember(key, found_here)
-            if seen is not None:
-                _remember(seen, wanted_here)
             if wanted_here:
                 found.append(path)
     return found
